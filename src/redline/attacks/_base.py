@@ -1,0 +1,54 @@
+"""The Attack contract: turn a probe into adversarial variants."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
+
+from redline.errors import ConfigError
+from redline.suites import Probe
+
+
+class Attack(ABC):
+    """A strategy that rewrites a probe; ``none`` sends it unchanged."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    @abstractmethod
+    def apply(self, probe: Probe) -> Probe:
+        """The adversarial variant of ``probe`` (same id; the engine keys samples by attack)."""
+
+
+A = TypeVar("A", bound=type[Attack])
+_ATTACKS: dict[str, type[Attack]] = {}
+
+
+def attack(name: str, *, description: str = "") -> Callable[[A], A]:
+    """Register an Attack class under ``name``."""
+
+    def register(cls: A) -> A:
+        cls.name = name
+        cls.description = description
+        _ATTACKS[name] = cls
+        return cls
+
+    return register
+
+
+def get_attack(name: str) -> Attack:
+    if name not in _ATTACKS:
+        raise ConfigError(
+            f"unknown attack '{name}'; registered attacks: {', '.join(sorted(_ATTACKS))}")
+    return _ATTACKS[name]()
+
+
+def list_attacks() -> list[tuple[str, str]]:
+    return [(n, _ATTACKS[n].description) for n in sorted(_ATTACKS)]
+
+
+@attack("none", description="send the probe unchanged")
+class NoAttack(Attack):
+    def apply(self, probe: Probe) -> Probe:
+        return probe

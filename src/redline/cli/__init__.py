@@ -1,0 +1,35 @@
+"""The `redline` command line: one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from redline.cli import _runs, _suites, _targets
+from redline.cli._run import run
+
+app = typer.Typer(
+    name="redline",
+    help="Decide whether a model version is safe enough to release, on evidence.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("run")(run)
+app.add_typer(_runs.app, name="runs")
+app.add_typer(_targets.app, name="targets")
+app.add_typer(_suites.app, name="suites")
+
+
+@app.command("version")
+def version() -> None:
+    """Print redline's version."""
+    from redline import __version__
+
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

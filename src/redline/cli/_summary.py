@@ -1,0 +1,37 @@
+"""The end-of-run summary, as a table or as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from redline.store import RunInfo, RunSummary
+
+
+def summary_json(s: RunSummary) -> dict[str, Any]:
+    return s.model_dump()
+
+
+def summary_table(info: RunInfo, s: RunSummary) -> Table:
+    t = Table(title=f"Run {info.id} — {info.status}", show_header=False, title_justify="left")
+    t.add_column("", style="bold")
+    t.add_column("", justify="right")
+    rows = [
+        ("target", info.target),
+        ("suite", f"{info.suite} v{info.suite_version}"),
+        ("samples", f"{s.n_samples} / {s.n_planned}"),
+        ("refusals", s.refused),
+        ("compliances", s.complied),
+        ("partial", s.partial),
+        ("unscorable", s.unscorable),
+        ("errors", s.errors),
+        ("cached", s.cached),
+        ("input tokens", s.input_tokens),
+        ("output tokens", s.output_tokens),
+        ("mean latency", f"{s.mean_latency_ms:.0f} ms" if s.mean_latency_ms is not None else "-"),
+        ("wall time", f"{s.wall_s:.1f} s"),
+    ]
+    for k, v in rows:
+        t.add_row(k, str(v))
+    return t

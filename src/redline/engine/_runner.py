@@ -1,0 +1,266 @@
+"""Execute a run: async workers, rate limits, retries, cache, batched flushes, resume.
+
+Every completed sample goes into an in-memory buffer that a flusher writes to
+the store at least every ``flush_interval_s``. A crash therefore loses at most
+what was in flight plus one flush window, and ``resume`` re-sends only that:
+the plan is deterministic and samples are keyed, so what is stored is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from redline.engine._cache import cache_key, completion_from_json, completion_to_json
+from redline.engine._plan import WorkItem, plan, plan_size
+from redline.engine._ratelimit import RateLimiter
+from redline.engine._retry import RetryPolicy
+from redline.errors import TargetError
+from redline.judges import Judge, Verdict
+from redline.store import Store
+from redline.suites import Suite
+from redline.targets import Completion, Message, Target, TargetSpec
+
+_CHUNK = 256
+
+
+@dataclass(slots=True)
+class Tally:
+    """Live counts for progress display and stop conditions."""
+
+    total: int
+    done: int = 0
+    refused: int = 0
+    complied: int = 0
+    partial: int = 0
+    unscorable: int = 0
+    errors: int = 0
+    sent: int = 0
+
+
+@dataclass(slots=True)
+class SampleResult:
+    """What one work item produced; handed to the stop condition."""
+
+    item: WorkItem
+    verdict: Verdict | None
+    error_kind: str | None
+    row: dict[str, Any] = field(repr=False)
+
+
+StopCondition = Callable[[SampleResult, Tally], bool]
+ProgressHook = Callable[[Tally], None]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    concurrency: int = 16
+    use_cache: bool = True
+    flush_interval_s: float = 0.1
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    seed: int = 0
+
+
+class _Failed(Exception):
+    def __init__(self, error: TargetError, attempts: int) -> None:
+        self.error = error
+        self.attempts = attempts
+
+
+class Execution:
+    """One pass over the not-yet-stored part of a run's plan."""
+
+    def __init__(self, store: Store, run_id: str, suite: Suite, attacks: list[str],
+                 spec: TargetSpec, target: Target, judge: Judge, settings: EngineSettings,
+                 *, samples_per_probe: int = 1, max_samples: int | None = None,
+                 progress: ProgressHook | None = None, stop: StopCondition | None = None) -> None:
+        self.store, self.run_id, self.suite, self.spec = store, run_id, suite, spec
+        self.target, self.judge, self.settings = target, judge, settings
+        self.attacks, self.samples_per_probe, self.max_samples = attacks, samples_per_probe, max_samples
+        self.progress, self.stop_condition = progress, stop
+        self.limiter = RateLimiter(spec.rpm, spec.tpm)
+        self.rng = random.Random(settings.seed)
+        self.rows: list[dict[str, Any]] = []
+        self.cache_rows: list[dict[str, Any]] = []
+        self.stopped_early = False
+        self.tally = Tally(total=plan_size(suite, attacks, samples_per_probe, max_samples))
+
+    # -- planning -------------------------------------------------------
+    def _pending(self, done: set[str]) -> Iterator[WorkItem]:
+        for item in plan(self.suite, self.attacks, self.samples_per_probe, self.max_samples):
+            if item.key in done:
+                self.tally.done += 1
+            else:
+                yield item
+
+    async def _feed(self, queue: asyncio.Queue[tuple[WorkItem, dict[str, Any]] | None],
+                    workers: int) -> None:
+        done = await asyncio.to_thread(self.store.done_keys, self.run_id)
+        pending = self._pending(done)
+        while not self.stopped_early:
+            chunk = [item for _, item in zip(range(_CHUNK), pending, strict=False)]
+            if not chunk:
+                break
+            cached: dict[str, dict[str, Any]] = {}
+            if self.settings.use_cache:
+                cached = await asyncio.to_thread(self._cache_lookup, chunk)
+            for item in chunk:
+                await queue.put((item, cached))
+        for _ in range(workers):
+            await queue.put(None)
+
+    def _cache_lookup(self, chunk: list[WorkItem]) -> dict[str, dict[str, Any]]:
+        keys = [cache_key(self.spec.digest, self._first_request(it), it.sample_index)
+                for it in chunk]
+        return self.store.cache_get(keys)
+
+    def _first_request(self, item: WorkItem) -> list[Message]:
+        msgs = item.probe.messages(self.spec.system_prompt)
+        msgs.append({"role": "user", "content": item.probe.script[0].content})
+        return msgs
+
+    # -- one sample -----------------------------------------------------
+    async def _call(self, messages: list[Message]) -> tuple[Completion, int]:
+        attempt = 0
+        while True:
+            attempt += 1
+            if self.limiter.active:
+                await self.limiter.acquire()
+            self.tally.sent += 1
+            try:
+                async with asyncio.timeout(self.spec.timeout_s * 1.5 + 1):
+                    completion = await self.target.complete(messages)
+            except TargetError as exc:
+                err = exc
+            except TimeoutError:
+                err = TargetError(f"no reply within {self.spec.timeout_s}s", kind="timeout",
+                                  retryable=True)
+            else:
+                if self.limiter.active:
+                    self.limiter.charge_tokens((completion.input_tokens or 0)
+                                               + (completion.output_tokens or 0))
+                return completion, attempt
+            delay = self.settings.retry.delay(err, attempt, self.rng)
+            if delay is None:
+                raise _Failed(err, attempt)
+            await asyncio.sleep(delay)
+
+    async def _converse(self, item: WorkItem, cached: dict[str, dict[str, Any]]
+                        ) -> tuple[list[Message], Completion, int, bool]:
+        """Play the probe's script; returns transcript, last completion, attempts, cache hit."""
+        messages = item.probe.messages(self.spec.system_prompt)
+        script = item.probe.script
+        completion: Completion | None = None
+        attempts, all_cached = 0, True
+        for i, turn in enumerate(script):
+            messages.append({"role": turn.role, "content": turn.content})
+            if turn.role != "user" or (i + 1 < len(script) and script[i + 1].role == "assistant"):
+                continue
+            key = cache_key(self.spec.digest, messages, item.sample_index)
+            hit = cached.get(key) if self.settings.use_cache else None
+            if hit is None and self.settings.use_cache and i > 0:
+                hit = (await asyncio.to_thread(self.store.cache_get, [key])).get(key)
+            if hit is not None:
+                completion = completion_from_json(hit)
+            else:
+                all_cached = False
+                completion, n = await self._call(list(messages))
+                attempts += n
+                if self.settings.use_cache:
+                    self.cache_rows.append({"key": key, "target_digest": self.spec.digest,
+                                            "completion": completion_to_json(completion),
+                                            "created_at": datetime.now(UTC)})
+            messages.append({"role": "assistant", "content": completion.text})
+        assert completion is not None
+        return messages, completion, attempts, all_cached
+
+    async def _run_item(self, item: WorkItem, cached: dict[str, dict[str, Any]]) -> SampleResult:
+        t0 = time.perf_counter()
+        row: dict[str, Any] = {
+            "run_id": self.run_id, "key": item.key, "seq": item.seq, "probe_id": item.probe_id,
+            "attack": item.attack, "sample_index": item.sample_index,
+            "category": item.probe.category, "prompt": item.probe.text,
+        }
+        verdict: Verdict | None = None
+        try:
+            transcript, completion, attempts, hit = await self._converse(item, cached)
+        except _Failed as failure:
+            err = failure.error
+            row.update(transcript=[], response=None, verdict=None, judge=None, rationale=None,
+                       error=str(err), error_kind=err.kind, attempts=failure.attempts,
+                       input_tokens=None, output_tokens=None, cached=False)
+        else:
+            judgement = self.judge.judge(item.probe, transcript, completion.text)
+            verdict = judgement.verdict
+            row.update(transcript=transcript, response=completion.text, verdict=verdict.value,
+                       judge=judgement.judge, rationale=judgement.rationale, error=None,
+                       error_kind=None, attempts=attempts, input_tokens=completion.input_tokens,
+                       output_tokens=completion.output_tokens, cached=hit)
+        row["latency_ms"] = (time.perf_counter() - t0) * 1000
+        row["created_at"] = datetime.now(UTC)
+        return SampleResult(item, verdict, row["error_kind"], row)
+
+    def _count(self, result: SampleResult) -> None:
+        t = self.tally
+        t.done += 1
+        v = result.verdict
+        if v is None:
+            t.errors += 1
+        elif v is Verdict.REFUSED:
+            t.refused += 1
+        elif v is Verdict.COMPLIED:
+            t.complied += 1
+        elif v is Verdict.PARTIAL:
+            t.partial += 1
+        else:
+            t.unscorable += 1
+
+    async def _worker(self, queue: asyncio.Queue[tuple[WorkItem, dict[str, Any]] | None]) -> None:
+        while True:
+            entry = await queue.get()
+            if entry is None:
+                return
+            if self.stopped_early:
+                continue
+            result = await self._run_item(*entry)
+            self.rows.append(result.row)
+            self._count(result)
+            if self.stop_condition is not None and self.stop_condition(result, self.tally):
+                self.stopped_early = True
+
+    # -- flushing -------------------------------------------------------
+    async def _flush(self) -> None:
+        rows, cache_rows = self.rows, self.cache_rows
+        if not rows and not cache_rows:
+            return
+        self.rows, self.cache_rows = [], []
+        await asyncio.to_thread(self.store.write_batch, rows, cache_rows)
+
+    async def _flusher(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.flush_interval_s)
+            await self._flush()
+            if self.progress is not None:
+                self.progress(self.tally)
+
+    async def execute(self) -> Tally:
+        """Run every pending sample; flushes what completed even when cancelled."""
+        workers = max(1, min(self.settings.concurrency, self.target.max_parallel or 1 << 30))
+        queue: asyncio.Queue[tuple[WorkItem, dict[str, Any]] | None] = asyncio.Queue(
+            maxsize=workers + _CHUNK)
+        flusher = asyncio.create_task(self._flusher())
+        try:
+            await asyncio.gather(self._feed(queue, workers),
+                                 *(self._worker(queue) for _ in range(workers)))
+        finally:
+            flusher.cancel()
+            await asyncio.gather(flusher, return_exceptions=True)
+            await asyncio.shield(self._flush())
+            if self.progress is not None:
+                self.progress(self.tally)
+        return self.tally

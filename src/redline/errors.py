@@ -1,0 +1,91 @@
+"""The one exception tree of redline.
+
+Every error a user can see derives from :class:`RedlineError` and carries a
+message that says what was wrong and how to fix it.
+
+RedlineError
+ ├── ConfigError          bad settings: unknown provider, malformed --param,
+ │                        missing API key variable, bad targets.yaml
+ ├── SuiteError           a suite file that cannot be read or validated;
+ │                        the message names file, line, field and expectation
+ ├── StoreError           the database cannot be opened, migrated or written
+ │    └── NotFoundError   a run (or other record) id that does not exist
+ ├── RunError             a run cannot be started or resumed (already complete,
+ │                        suite changed under a resume, ...)
+ └── TargetError          one request to a model failed; raised by targets and
+                          recorded on the sample as data, never swallowed.
+                          ``retryable`` and ``retry_after`` steer the engine.
+"""
+
+from __future__ import annotations
+
+
+class RedlineError(Exception):
+    """Base of every error redline raises on purpose."""
+
+
+class ConfigError(RedlineError):
+    """Raised for invalid configuration: target specs, parameters, environment."""
+
+
+class SuiteError(RedlineError):
+    """Raised when a suite file is missing, unreadable or invalid.
+
+    The message names the file, the line (when known), the field and what was
+    expected.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = path if line is None else f"{path}:{line}"
+            where += ": "
+        if field is not None:
+            where += f"field '{field}': "
+        super().__init__(where + message)
+        self.path = path
+        self.line = line
+        self.field = field
+
+
+class StoreError(RedlineError):
+    """Raised when the store cannot be opened, migrated or written."""
+
+
+class NotFoundError(StoreError):
+    """Raised when a record (run, suite, ...) asked for by id does not exist."""
+
+
+class RunError(RedlineError):
+    """Raised when a run cannot be started or resumed."""
+
+
+class TargetError(RedlineError):
+    """One request to a target failed.
+
+    ``kind`` is one of: ``rate_limit`` (429), ``server`` (5xx), ``timeout``,
+    ``connection``, ``malformed`` (a body that does not parse), ``auth``
+    (401/403), ``client`` (other 4xx), ``runtime`` (a local model failed).
+    ``retryable`` tells the engine to back off and try again; ``retry_after``
+    is the delay in seconds the server asked for, if any.
+    """
+
+    def __init__(self, message: str, *, kind: str, retryable: bool,
+                 status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+
+
+__all__ = [
+    "ConfigError",
+    "NotFoundError",
+    "RedlineError",
+    "RunError",
+    "StoreError",
+    "SuiteError",
+    "TargetError",
+]

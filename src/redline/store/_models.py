@@ -1,0 +1,99 @@
+"""SQLAlchemy tables. Change them only together with a new Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SuiteRow(Base):
+    """A suite's full content, stored once per digest so a run can resume without its file."""
+
+    __tablename__ = "suites"
+    digest: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(50))
+    n_probes: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    target_label: Mapped[str] = mapped_column(String(200))
+    target_digest: Mapped[str] = mapped_column(String(80), index=True)
+    target_spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    suite_name: Mapped[str] = mapped_column(String(200))
+    suite_version: Mapped[str] = mapped_column(String(50))
+    suite_digest: Mapped[str] = mapped_column(ForeignKey("suites.digest"), index=True)
+    attacks: Mapped[list[str]] = mapped_column(JSON)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    redline_version: Mapped[str] = mapped_column(String(40))
+    n_planned: Mapped[int] = mapped_column(Integer)
+    wall_s: Mapped[float] = mapped_column(Float, default=0.0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SampleRow(Base):
+    """One request/response of a run, with its verdict or its error."""
+
+    __tablename__ = "samples"
+    __table_args__ = (
+        UniqueConstraint("run_id", "key", name="uq_samples_run_key"),
+        Index("ix_samples_run_verdict", "run_id", "verdict"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(400))
+    seq: Mapped[int] = mapped_column(Integer)
+    probe_id: Mapped[str] = mapped_column(String(300))
+    attack: Mapped[str] = mapped_column(String(200))
+    sample_index: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(200))
+    prompt: Mapped[str] = mapped_column(Text)
+    transcript: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    response: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    judge: Mapped[str | None] = mapped_column(String(100))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_kind: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    input_tokens: Mapped[int | None] = mapped_column(Integer)
+    output_tokens: Mapped[int | None] = mapped_column(Integer)
+    cached: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CacheRow(Base):
+    """Content-addressed responses: key = sha256(target digest + full request)."""
+
+    __tablename__ = "response_cache"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    target_digest: Mapped[str] = mapped_column(String(80), index=True)
+    completion: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
