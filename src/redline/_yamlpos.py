@@ -56,13 +56,14 @@ def _message(e: Any) -> str:
 
 def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
+        pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+        for key, value in pairs:
             if key.value == str(part):
-                # For an unknown key, point at the key itself.
-                return value if value is not None else key
+                return value
         return None
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        return node.value[part] if 0 <= part < len(node.value) else None
+        items: list[yaml.Node] = node.value
+        return items[part] if 0 <= part < len(items) else None
     return None
 
 

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from redline.cli._output import EXIT_INTERRUPTED, EXIT_USAGE, err, fail, out, print_json, user_errors
+from redline.cli._output import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    err,
+    fail,
+    out,
+    print_json,
+    user_errors,
+)
 from redline.cli._progress import ProgressDisplay
 from redline.cli._summary import summary_json, summary_table
 
@@ -45,8 +53,7 @@ def run(
     from redline.engine import EngineSettings, RunPlan, create_run
     from redline.store import Store
 
-    with user_errors():
-        store = Store.open()
+    with user_errors(), Store.open() as store:
         if resume is not None:
             if suite or target:
                 fail("--resume continues a stored run; do not give --suite or --target with it",

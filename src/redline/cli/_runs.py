@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from datetime import UTC
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -44,8 +45,8 @@ def list_runs(
     """List runs, newest first."""
     from redline.store import Store
 
-    with user_errors():
-        runs = Store.open().list_runs(limit=limit)
+    with user_errors(), Store.open() as store:
+        runs = store.list_runs(limit=limit)
     if as_json:
         print_json([_run_row(r) for r in runs])
         return
@@ -62,8 +63,7 @@ def show(
     """Show one run: what was tested, how, and the counts."""
     from redline.store import Store
 
-    with user_errors():
-        store = Store.open()
+    with user_errors(), Store.open() as store:
         info = store.get_run(run_id)
         summary = store.summary(info.id)
     if as_json:
@@ -78,7 +78,8 @@ def show(
 
 def _export_row(row: Any) -> dict[str, Any]:
     d = {f: getattr(row, f) for f in EXPORT_FIELDS}
-    d["created_at"] = row.created_at.isoformat()
+    ts = row.created_at
+    d["created_at"] = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).isoformat()
     return d
 
 
@@ -91,8 +92,7 @@ def export(
     """Export every sample of a run, in plan order."""
     from redline.store import Store
 
-    with user_errors():
-        store = Store.open()
+    with user_errors(), Store.open() as store:
         rid = store.resolve_run_id(run_id)
         if output is None:
             _write(store, rid, fmt, sys.stdout)

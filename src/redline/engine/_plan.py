@@ -33,7 +33,7 @@ def plan_size(suite: Suite, attacks: Sequence[str], samples_per_probe: int,
 
 def plan(suite: Suite, attacks: Sequence[str], samples_per_probe: int = 1,
          max_samples: int | None = None) -> Iterator[WorkItem]:
-    """Probes × attacks × repeats, in suite order; the first ``max_samples`` of them.
+    """Probes x attacks x repeats, in suite order; the first ``max_samples`` of them.
 
     Lazy, so memory does not grow with the size of the plan.
     """

@@ -45,6 +45,12 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- suites ---------------------------------------------------------
     def save_suite(self, suite: Suite) -> str:
         digest = suite.digest
@@ -103,7 +109,7 @@ class Store:
         if limit is not None:
             q = q.limit(limit)
         with Session(self.engine) as session:
-            return [_run_info(row, n) for row, n in session.execute(q).tuples()]
+            return [_run_info(row, n) for row, n in session.execute(q)]
 
     def set_status(self, run_id: str, status: str, *, add_wall_s: float = 0.0,
                    note: str | None = None) -> None:
@@ -151,7 +157,7 @@ class Store:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
                 q = select(CacheRow.key, CacheRow.completion).where(CacheRow.key.in_(chunk))
-                found.update({k: v for k, v in conn.execute(q).tuples()})
+                found.update({k: v for k, v in conn.execute(q)})
         return found
 
     def iter_samples(self, run_id: str, *, batch: int = 1000) -> Iterator[SampleRow]:

@@ -94,21 +94,20 @@ def _probe_error(path: Path, line: int, exc: ValidationError) -> SuiteError:
     return SuiteError(msg, path=str(path), line=line, field=field)
 
 
-def _suite_from_probes(path: Path, probes: list[Probe], lines: dict[str, int]) -> Suite:
+def _suite_from_probes(path: Path, probes: list[tuple[Probe, int]]) -> Suite:
     seen: dict[str, int] = {}
-    for p in probes:
+    for p, line in probes:
         if p.id in seen:
             raise SuiteError(f"duplicate probe id '{p.id}' (first on line {seen[p.id]})",
-                             path=str(path), line=lines[p.id], field="id")
-        seen[p.id] = lines[p.id]
+                             path=str(path), line=line, field="id")
+        seen[p.id] = line
     if not probes:
         raise SuiteError("the suite has no probes", path=str(path))
-    return Suite(name=path.stem, version="file", probes=probes)
+    return Suite(name=path.stem, version="file", probes=[p for p, _ in probes])
 
 
 def _load_jsonl(path: Path, text: str) -> Suite:
-    probes: list[Probe] = []
-    lines: dict[str, int] = {}
+    probes: list[tuple[Probe, int]] = []
     for n, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -126,9 +125,8 @@ def _load_jsonl(path: Path, text: str) -> Suite:
             probe = Probe.model_validate(obj)
         except ValidationError as exc:
             raise _probe_error(path, n, exc) from exc
-        probes.append(probe)
-        lines.setdefault(probe.id, n)
-    return _suite_from_probes(path, probes, lines)
+        probes.append((probe, n))
+    return _suite_from_probes(path, probes)
 
 
 def _csv_expect(value: str) -> Any:
@@ -152,8 +150,7 @@ def _load_csv(path: Path, text: str) -> Suite:
     if unknown:
         raise SuiteError(f"unknown column(s) {unknown}; allowed: {sorted(allowed)}",
                          path=str(path), line=1)
-    probes: list[Probe] = []
-    lines: dict[str, int] = {}
+    probes: list[tuple[Probe, int]] = []
     for row in reader:
         n = reader.line_num
         obj: dict[str, Any] = {"id": row["id"], "prompt": row["prompt"]}
@@ -167,6 +164,5 @@ def _load_csv(path: Path, text: str) -> Suite:
             probe = Probe.model_validate(obj)
         except ValidationError as exc:
             raise _probe_error(path, n, exc) from exc
-        probes.append(probe)
-        lines.setdefault(probe.id, n)
-    return _suite_from_probes(path, probes, lines)
+        probes.append((probe, n))
+    return _suite_from_probes(path, probes)

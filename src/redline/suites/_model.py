@@ -63,12 +63,17 @@ class Probe(BaseModel):
             return [{"role": "user", "content": t} if isinstance(t, str) else t for t in v]
         return v
 
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("must not be empty")
+        return v.strip() if v is not None else v
+
     @model_validator(mode="after")
     def _one_of_prompt_or_turns(self) -> Probe:
         if (self.prompt is None) == (self.turns is None):
             raise ValueError("give exactly one of 'prompt' or 'turns'")
-        if self.prompt is not None and not self.prompt.strip():
-            raise ValueError("'prompt' must not be empty")
         if self.turns is not None:
             if not self.turns or self.turns[0].role != "user":
                 raise ValueError("'turns' must start with a user turn")

@@ -43,9 +43,9 @@ class Target(ABC):
     provider: ClassVar[str] = ""
     description: ClassVar[str] = ""
     #: How many requests this target can usefully run at once (None: no limit
-    #: beyond the engine's). Local models on the CPU set this to their number
-    #: of model instances.
-    max_parallel: ClassVar[int | None] = None
+    #: beyond the engine's). Local models on the CPU set this per instance to
+    #: their number of model copies or their batch size.
+    max_parallel: int | None = None
 
     def __init__(self, spec: TargetSpec) -> None:
         self.spec = spec

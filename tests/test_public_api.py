@@ -1,0 +1,31 @@
+"""Pin each public package's API so it cannot drift silently."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+API = {
+    "redline": ["RedlineError", "__version__"],
+    "redline.targets": ["Completion", "Message", "Target", "TargetSpec", "build_target",
+                        "list_providers", "load_targets_file", "parse_param", "parse_target",
+                        "provider_class", "resolve_target", "target"],
+    "redline.suites": ["Answer", "Probe", "Provenance", "Suite", "Turn", "builtin_names",
+                       "load_suite", "load_suite_file"],
+    "redline.judges": ["Judge", "Judgement", "Verdict", "get_judge", "judge", "list_judges"],
+    "redline.attacks": ["Attack", "attack", "get_attack", "list_attacks"],
+    "redline.store": ["HEAD", "RunInfo", "RunSummary", "Store", "migrate", "open_engine"],
+    "redline.engine": ["EngineSettings", "RateLimiter", "RetryPolicy", "RunOutcome", "RunPlan",
+                       "SampleResult", "StopCondition", "Tally", "TokenBucket", "WorkItem",
+                       "cache_key", "create_run", "execute_run", "load_plan", "plan",
+                       "plan_size", "sample_key"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(API))
+def test_public_api_is_pinned(module: str) -> None:
+    mod = importlib.import_module(module)
+    assert sorted(mod.__all__) == sorted(API[module])
+    for name in mod.__all__:
+        assert hasattr(mod, name), name
