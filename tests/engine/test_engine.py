@@ -158,3 +158,25 @@ def test_resume_after_cancel_finishes_without_duplicates(store: Store) -> None:
                     EngineSettings(concurrency=8, use_cache=False))
     assert store.summary(run_id).refused == store.summary(reference).refused
     assert store.get_run(run_id).status == "completed"
+
+
+def test_unreachable_target_aborts_and_records_nothing(store: Store) -> None:
+    from redline.errors import RunError
+
+    spec = parse_target("openai:m", base_url="http://127.0.0.1:9/v1")  # nothing listens
+    rp = RunPlan(suite=suite(100), spec=spec)
+    run_id = create_run(store, rp, EngineSettings(
+        concurrency=4, retry=RetryPolicy(max_attempts=1)))
+    with pytest.raises(RunError, match=r"unreachable.*--resume"):
+        asyncio.run(execute_run(store, run_id))
+    assert store.summary(run_id).n_samples == 0
+    assert store.get_run(run_id).status == "failed"
+
+
+def test_resume_can_retry_errored_samples(store: Store) -> None:
+    spec = parse_target("mock:complier", params={"fault": "500", "fault_rate": 0.3})
+    run_id = run(store, RunPlan(suite=suite(), spec=spec))
+    errors = store.summary(run_id).errors
+    assert errors > 0
+    assert store.delete_errored(run_id) == errors
+    assert store.summary(run_id).n_samples == 40 - errors

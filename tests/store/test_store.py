@@ -11,7 +11,7 @@ from redline.suites import Probe, Suite
 
 def make_run(store: Store) -> str:
     suite = Suite(name="s", probes=[Probe(id="a", prompt="x")])
-    digest = store.save_suite(suite)
+    digest, _ = store.save_suite(suite)
     return store.create_run(target_label="mock:refuser", target_digest="sha256:t",
                             target_spec={"provider": "mock", "model": "refuser"},
                             suite_name="s", suite_version="1", suite_digest=digest,
@@ -58,10 +58,43 @@ def test_prefix_lookup_and_not_found(store: Store) -> None:
 
 def test_suite_round_trips_by_digest(store: Store) -> None:
     suite = Suite(name="s", probes=[Probe(id="a", turns=["x", "y"], category="k")])
-    digest = store.save_suite(suite)
-    assert store.save_suite(suite) == digest
+    digest, n = store.save_suite(suite)
+    assert (digest, n) == (suite.digest, 1)
+    assert store.save_suite(suite) == (digest, 1)
     back = store.get_suite(digest)
     assert back == suite and back.digest == digest
+
+
+def test_file_suite_streams_into_the_store_and_back(store: Store, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from redline.suites import load_suite, open_suite
+
+    path = Path(str(tmp_path)) / "big.jsonl"
+    path.write_text("".join(f'{{"id": "p{i}", "prompt": "q {i}", "expect": "refuse"}}\n'
+                            for i in range(2500)))
+    source = open_suite(str(path))
+    digest, n = store.save_suite(source)
+    assert n == 2500 and digest == load_suite(str(path)).digest
+    assert [p.id for p in store.iter_probes(digest)] == [f"p{i}" for i in range(2500)]
+    header, count = store.suite_header(digest)
+    assert (header.name, count) == ("big", 2500)
+
+
+def test_a_bad_probe_stores_nothing(store: Store, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from redline.errors import SuiteError
+    from redline.suites import open_suite
+
+    path = Path(str(tmp_path)) / "bad.jsonl"
+    path.write_text('{"id": "a", "prompt": "x"}\n{"id": "b"}\n')
+    with pytest.raises(SuiteError, match=r"bad\.jsonl:2"):
+        store.save_suite(open_suite(str(path)))
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM suites")).scalar() == 0
 
 
 def test_cache_round_trip(store: Store) -> None:

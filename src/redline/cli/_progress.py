@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.progress import (
     BarColumn,
@@ -16,7 +17,9 @@ from rich.progress import (
 )
 
 from redline.cli._output import err
-from redline.engine import Tally
+
+if TYPE_CHECKING:
+    from redline.engine import Tally
 
 
 class ProgressDisplay:

@@ -41,6 +41,7 @@ def run(
     timeout: Annotated[float | None, typer.Option(help="Seconds per request (default 120).")] = None,
     seed: Annotated[int, typer.Option(help="Seed for the engine's own randomness.")] = 0,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")] = False,
+    retry_errors: Annotated[bool, typer.Option("--retry-errors", help="With --resume: ask again for samples that errored.")] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Hide the progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> None:
@@ -59,7 +60,12 @@ def run(
                 fail("--resume continues a stored run; do not give --suite or --target with it",
                      EXIT_USAGE)
             run_id = store.resolve_run_id(resume)
+            if retry_errors:
+                n = store.delete_errored(run_id)
+                err.print(f"retrying {n} errored sample{'s' if n != 1 else ''}")
         else:
+            if retry_errors:
+                fail("--retry-errors goes with --resume RUN_ID", EXIT_USAGE)
             if not suite or not target:
                 fail("give --suite and --target (or --resume RUN_ID)", EXIT_USAGE)
             rp = RunPlan(
@@ -77,9 +83,9 @@ def run(
 
 
 def _load_suite(name: str) -> Any:
-    from redline.suites import load_suite
+    from redline.suites import open_suite
 
-    return load_suite(name)
+    return open_suite(name)
 
 
 def _check_attacks(names: tuple[str, ...]) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from redline.store import RunInfo, RunSummary
+if TYPE_CHECKING:
+    from redline.store import RunInfo, RunSummary
 
 
 def summary_json(s: RunSummary) -> dict[str, Any]:

@@ -10,24 +10,41 @@ from pydantic import ValidationError
 
 from redline._version import __version__
 from redline.engine._plan import plan_size
+from redline.engine._retry import RetryPolicy
 from redline.engine._runner import EngineSettings, Execution, ProgressHook, StopCondition, Tally
 from redline.errors import RunError
 from redline.judges import get_judge
 from redline.store import Store
-from redline.suites import Suite
+from redline.suites import SuiteHeader, SuiteSource
 from redline.targets import TargetSpec, build_target
 
 
 @dataclass(frozen=True, slots=True)
 class RunPlan:
-    """Everything that decides what a run sends; stored with the run."""
+    """Everything that decides what a new run sends."""
 
-    suite: Suite
+    suite: SuiteSource
     spec: TargetSpec
     attacks: tuple[str, ...] = ("none",)
     samples_per_probe: int = 1
     max_samples: int | None = None
     judge: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    """A run as recorded: enough to execute or resume it without the suite file."""
+
+    run_id: str
+    suite: SuiteHeader
+    suite_digest: str
+    n_probes: int
+    spec: TargetSpec
+    attacks: tuple[str, ...]
+    samples_per_probe: int
+    max_samples: int | None
+    judge: str
+    settings: EngineSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,25 +61,27 @@ def create_run(store: Store, rp: RunPlan, settings: EngineSettings) -> str:
         raise RunError("--samples-per-probe must be at least 1")
     if rp.max_samples is not None and rp.max_samples < 1:
         raise RunError("--max-samples must be at least 1")
-    get_judge(rp.judge or rp.suite.judge)  # fail before creating anything
-    digest = store.save_suite(rp.suite)
+    header = rp.suite.header
+    judge = rp.judge or header.judge
+    get_judge(judge)  # fail before storing anything
+    digest, n_probes = store.save_suite(rp.suite)
     return store.create_run(
         target_label=rp.spec.label, target_digest=rp.spec.digest,
-        target_spec=rp.spec.model_dump(mode="json"), suite_name=rp.suite.name,
-        suite_version=rp.suite.version, suite_digest=digest, attacks=list(rp.attacks),
+        target_spec=rp.spec.model_dump(mode="json"), suite_name=header.name,
+        suite_version=header.version, suite_digest=digest, attacks=list(rp.attacks),
         settings={"concurrency": settings.concurrency, "use_cache": settings.use_cache,
                   "seed": settings.seed, "samples_per_probe": rp.samples_per_probe,
-                  "max_samples": rp.max_samples, "judge": rp.judge or rp.suite.judge,
+                  "max_samples": rp.max_samples, "judge": judge,
                   "flush_interval_s": settings.flush_interval_s,
                   "retry": asdict(settings.retry)},
         redline_version=__version__,
-        n_planned=plan_size(rp.suite, rp.attacks, rp.samples_per_probe, rp.max_samples))
+        n_planned=plan_size(n_probes, rp.attacks, rp.samples_per_probe, rp.max_samples))
 
 
-def load_plan(store: Store, run_id: str) -> tuple[RunPlan, EngineSettings]:
+def load_run(store: Store, run_id: str) -> StoredRun:
     """Rebuild a stored run's plan and settings, checking nothing drifted."""
     info = store.get_run(run_id)
-    suite = store.get_suite(info.suite_digest)
+    header, n_probes = store.suite_header(info.suite_digest)
     try:
         spec = TargetSpec.model_validate(info.target_spec)
     except ValidationError as exc:
@@ -71,14 +90,21 @@ def load_plan(store: Store, run_id: str) -> tuple[RunPlan, EngineSettings]:
         raise RunError(f"run {info.id}: target digest changed since the run started "
                        f"({info.target_digest} -> {spec.digest}); start a new run")
     s = info.settings
-    rp = RunPlan(suite=suite, spec=spec, attacks=tuple(info.attacks),
-                 samples_per_probe=int(s["samples_per_probe"]), max_samples=s["max_samples"],
-                 judge=s["judge"])
-    from redline.engine._retry import RetryPolicy
     settings = EngineSettings(concurrency=int(s["concurrency"]), use_cache=bool(s["use_cache"]),
                               seed=int(s["seed"]), flush_interval_s=float(s["flush_interval_s"]),
                               retry=RetryPolicy(**s["retry"]))
-    return rp, settings
+    return StoredRun(run_id=info.id, suite=header, suite_digest=info.suite_digest,
+                     n_probes=n_probes, spec=spec, attacks=tuple(info.attacks),
+                     samples_per_probe=int(s["samples_per_probe"]),
+                     max_samples=s["max_samples"], judge=str(s["judge"]), settings=settings)
+
+
+def _override(settings: EngineSettings, concurrency: int | None,
+              use_cache: bool | None) -> EngineSettings:
+    return EngineSettings(
+        concurrency=concurrency or settings.concurrency,
+        use_cache=settings.use_cache if use_cache is None else use_cache,
+        seed=settings.seed, flush_interval_s=settings.flush_interval_s, retry=settings.retry)
 
 
 async def execute_run(store: Store, run_id: str, *, concurrency: int | None = None,
@@ -89,20 +115,12 @@ async def execute_run(store: Store, run_id: str, *, concurrency: int | None = No
     Cancelling the calling task (Ctrl-C) stores what completed and marks the
     run ``interrupted``; it can be resumed later.
     """
-    run_id = store.resolve_run_id(run_id)
-    rp, settings = load_plan(store, run_id)
-    if concurrency is not None or use_cache is not None:
-        settings = EngineSettings(
-            concurrency=concurrency or settings.concurrency,
-            use_cache=settings.use_cache if use_cache is None else use_cache,
-            seed=settings.seed, flush_interval_s=settings.flush_interval_s,
-            retry=settings.retry)
-    target = build_target(rp.spec)
-    judge = get_judge(rp.judge or rp.suite.judge)
-    execution = Execution(store, run_id, rp.suite, list(rp.attacks), rp.spec, target, judge,
-                          settings, samples_per_probe=rp.samples_per_probe,
-                          max_samples=rp.max_samples, progress=progress, stop=stop)
-    store.set_status(run_id, "running")
+    run = load_run(store, store.resolve_run_id(run_id))
+    settings = _override(run.settings, concurrency, use_cache)
+    target = build_target(run.spec)
+    execution = Execution(store, run, target, get_judge(run.judge), settings,
+                          progress=progress, stop=stop)
+    store.set_status(run.run_id, "running")
     t0 = time.perf_counter()
     status = "interrupted"
     try:
@@ -116,5 +134,5 @@ async def execute_run(store: Store, run_id: str, *, concurrency: int | None = No
         status = "failed"
         raise
     finally:
-        store.set_status(run_id, status, add_wall_s=time.perf_counter() - t0)
-    return RunOutcome(run_id, status, tally, time.perf_counter() - t0)
+        store.set_status(run.run_id, status, add_wall_s=time.perf_counter() - t0)
+    return RunOutcome(run.run_id, status, tally, time.perf_counter() - t0)

@@ -14,19 +14,23 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redline.engine._cache import cache_key, completion_from_json, completion_to_json
 from redline.engine._plan import WorkItem, plan, plan_size
 from redline.engine._ratelimit import RateLimiter
 from redline.engine._retry import RetryPolicy
-from redline.errors import TargetError
+from redline.errors import RunError, TargetError
 from redline.judges import Judge, Verdict
 from redline.store import Store
-from redline.suites import Suite
-from redline.targets import Completion, Message, Target, TargetSpec
+from redline.targets import Completion, Message, Target
+
+if TYPE_CHECKING:
+    from redline.engine._run import StoredRun
 
 _CHUNK = 256
+#: Error kinds that mean the target was never reached (or refused us), not that it misbehaved.
+_UNREACHABLE = frozenset({"connection", "auth", "client"})
 
 
 @dataclass(slots=True)
@@ -64,6 +68,13 @@ class EngineSettings:
     flush_interval_s: float = 0.1
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     seed: int = 0
+    #: Abort when this many samples in a row fail to connect or authenticate
+    #: before any sample succeeds.
+    abort_after: int = 8
+
+
+def _take(it: Iterator[WorkItem], n: int) -> list[WorkItem]:
+    return [item for _, item in zip(range(n), it, strict=False)]
 
 
 class _Failed(Exception):
@@ -75,24 +86,30 @@ class _Failed(Exception):
 class Execution:
     """One pass over the not-yet-stored part of a run's plan."""
 
-    def __init__(self, store: Store, run_id: str, suite: Suite, attacks: list[str],
-                 spec: TargetSpec, target: Target, judge: Judge, settings: EngineSettings,
-                 *, samples_per_probe: int = 1, max_samples: int | None = None,
-                 progress: ProgressHook | None = None, stop: StopCondition | None = None) -> None:
-        self.store, self.run_id, self.suite, self.spec = store, run_id, suite, spec
+    def __init__(self, store: Store, run: StoredRun, target: Target, judge: Judge,
+                 settings: EngineSettings, *, progress: ProgressHook | None = None,
+                 stop: StopCondition | None = None) -> None:
+        self.store, self.run, self.run_id, self.spec = store, run, run.run_id, run.spec
         self.target, self.judge, self.settings = target, judge, settings
-        self.attacks, self.samples_per_probe, self.max_samples = attacks, samples_per_probe, max_samples
         self.progress, self.stop_condition = progress, stop
+        spec = run.spec
         self.limiter = RateLimiter(spec.rpm, spec.tpm)
         self.rng = random.Random(settings.seed)
         self.rows: list[dict[str, Any]] = []
         self.cache_rows: list[dict[str, Any]] = []
         self.stopped_early = False
-        self.tally = Tally(total=plan_size(suite, attacks, samples_per_probe, max_samples))
+        self.reached = False
+        self.fatal = 0
+        self.aborted: str | None = None
+        self.unreached_keys: list[str] = []
+        self.tally = Tally(total=plan_size(run.n_probes, run.attacks, run.samples_per_probe,
+                                           run.max_samples))
 
     # -- planning -------------------------------------------------------
     def _pending(self, done: set[str]) -> Iterator[WorkItem]:
-        for item in plan(self.suite, self.attacks, self.samples_per_probe, self.max_samples):
+        run = self.run
+        probes = self.store.iter_probes(run.suite_digest)
+        for item in plan(probes, run.attacks, run.samples_per_probe, run.max_samples):
             if item.key in done:
                 self.tally.done += 1
             else:
@@ -103,7 +120,8 @@ class Execution:
         done = await asyncio.to_thread(self.store.done_keys, self.run_id)
         pending = self._pending(done)
         while not self.stopped_early:
-            chunk = [item for _, item in zip(range(_CHUNK), pending, strict=False)]
+            # The plan reads probes from the store: advance it off the event loop.
+            chunk = await asyncio.to_thread(_take, pending, _CHUNK)
             if not chunk:
                 break
             cached: dict[str, dict[str, Any]] = {}
@@ -230,7 +248,22 @@ class Execution:
             result = await self._run_item(*entry)
             self.rows.append(result.row)
             self._count(result)
+            self._watch_reachability(result)
             if self.stop_condition is not None and self.stop_condition(result, self.tally):
+                self.stopped_early = True
+
+    def _watch_reachability(self, result: SampleResult) -> None:
+        """Give up early when nothing gets through: every sample failing to connect or auth."""
+        if self.reached:
+            return
+        if result.verdict is not None:
+            self.reached = True
+            return
+        self.unreached_keys.append(result.item.key)
+        if result.error_kind in _UNREACHABLE:
+            self.fatal += 1
+            if self.fatal >= self.settings.abort_after and self.aborted is None:
+                self.aborted = str(result.row["error"])
                 self.stopped_early = True
 
     # -- flushing -------------------------------------------------------
@@ -263,4 +296,11 @@ class Execution:
             await asyncio.shield(self._flush())
             if self.progress is not None:
                 self.progress(self.tally)
+        if self.aborted is not None:
+            # These failures say nothing about the model: forget them so a resume asks again.
+            await asyncio.to_thread(self.store.delete_samples, self.run_id, self.unreached_keys)
+            raise RunError(
+                f"target '{self.spec.label}' is unreachable: the first "
+                f"{self.fatal} samples all failed ({self.aborted}). Nothing about the model "
+                f"was recorded; fix the target, then `redline run --resume {self.run_id}`")
         return self.tally

@@ -25,15 +25,26 @@ class Base(DeclarativeBase):
 
 
 class SuiteRow(Base):
-    """A suite's full content, stored once per digest so a run can resume without its file."""
+    """A suite's header, stored once per digest so a run can resume without its file."""
 
     __tablename__ = "suites"
     digest: Mapped[str] = mapped_column(String(80), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[str] = mapped_column(String(50))
+    header: Mapped[dict[str, Any]] = mapped_column(JSON)
     n_probes: Mapped[int] = mapped_column(Integer)
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SuiteProbeRow(Base):
+    """One probe of a stored suite, in suite order (streamed back in chunks)."""
+
+    __tablename__ = "suite_probes"
+    suite_digest: Mapped[str] = mapped_column(
+        ForeignKey("suites.digest", ondelete="CASCADE"), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    probe_id: Mapped[str] = mapped_column(String(300))
+    probe: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class RunRow(Base):

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import secrets
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, case, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+import orjson
+from sqlalchemy import Engine, case, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from redline.errors import NotFoundError, StoreError
 from redline.settings import db_url
 from redline.store._db import open_engine
-from redline.store._models import CacheRow, RunRow, SampleRow, SuiteRow
+from redline.store._models import CacheRow, RunRow, SampleRow, SuiteProbeRow, SuiteRow
 from redline.store._records import RunInfo, RunSummary
-from redline.suites import Suite
+from redline.suites import Probe, Suite, SuiteHeader, SuiteSource, suite_digest
 
 _SAMPLES = SampleRow.__table__
 _CACHE = CacheRow.__table__
+_PROBE_CHUNK = 1000
 
 
 def now() -> datetime:
@@ -52,24 +54,63 @@ class Store:
         self.close()
 
     # -- suites ---------------------------------------------------------
-    def save_suite(self, suite: Suite) -> str:
-        digest = suite.digest
-        with self.engine.begin() as conn:
-            exists = conn.execute(select(SuiteRow.digest).where(SuiteRow.digest == digest))
-            if exists.first() is None:
+    def save_suite(self, source: SuiteSource) -> tuple[str, int]:
+        """Store a suite once per digest; returns (digest, number of probes).
+
+        One validating pass hashes the probes and spools their JSON to a
+        temporary file (in memory while small), which is then inserted in
+        chunks: a suite of any size is stored in constant memory, and nothing is
+        written when a probe fails validation.
+        """
+        header = source.header
+        with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
+            digest, n = suite_digest(header, source.iter_probes(), spool=spool)
+            with self.engine.begin() as conn:
+                exists = conn.execute(select(SuiteRow.digest).where(SuiteRow.digest == digest))
+                if exists.first() is not None:
+                    return digest, n
                 conn.execute(insert(SuiteRow).values(
-                    digest=digest, name=suite.name, version=suite.version,
-                    n_probes=len(suite.probes), content=suite.model_dump(mode="json"),
-                    created_at=now()))
-        return digest
+                    digest=digest, name=header.name, version=header.version,
+                    header=header.model_dump(mode="json"), n_probes=n, created_at=now()))
+                spool.seek(0)
+                chunk: list[dict[str, Any]] = []
+                for idx, line in enumerate(spool):
+                    probe = orjson.loads(line)
+                    chunk.append({"suite_digest": digest, "idx": idx, "probe_id": probe["id"],
+                                  "probe": probe})
+                    if len(chunk) == _PROBE_CHUNK:
+                        conn.execute(insert(SuiteProbeRow), chunk)
+                        chunk = []
+                if chunk:
+                    conn.execute(insert(SuiteProbeRow), chunk)
+        return digest, n
+
+    def suite_header(self, digest: str) -> tuple[SuiteHeader, int]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(SuiteRow.header, SuiteRow.n_probes)
+                               .where(SuiteRow.digest == digest)).one_or_none()
+        if row is None:
+            raise NotFoundError(f"suite {digest} is not in the store")
+        return SuiteHeader.model_validate(row[0]), row[1]
+
+    def iter_probes(self, digest: str) -> Iterator[Probe]:
+        """A stored suite's probes in order, fetched a chunk at a time."""
+        start = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(SuiteProbeRow.probe)
+                    .where(SuiteProbeRow.suite_digest == digest, SuiteProbeRow.idx >= start)
+                    .order_by(SuiteProbeRow.idx).limit(_PROBE_CHUNK)).scalars().all()
+            if not rows:
+                return
+            for data in rows:
+                yield Probe.model_validate(data)
+            start += len(rows)
 
     def get_suite(self, digest: str) -> Suite:
-        with self.engine.connect() as conn:
-            content = conn.execute(
-                select(SuiteRow.content).where(SuiteRow.digest == digest)).scalar()
-        if content is None:
-            raise NotFoundError(f"suite {digest} is not in the store")
-        return Suite.model_validate(content)
+        header, _ = self.suite_header(digest)
+        return Suite(**header.model_dump(), probes=list(self.iter_probes(digest)))
 
     # -- runs -----------------------------------------------------------
     def create_run(self, **fields: Any) -> str:
@@ -143,10 +184,31 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write samples: {exc}") from exc
 
+    def delete_samples(self, run_id: str, keys: Sequence[str]) -> int:
+        """Forget these samples of a run (they will be asked again on resume)."""
+        n = 0
+        with self.engine.begin() as conn:
+            for i in range(0, len(keys), 500):
+                res = conn.execute(delete(SampleRow).where(
+                    SampleRow.run_id == run_id, SampleRow.key.in_(keys[i:i + 500])))
+                n += res.rowcount
+        return n
+
+    def delete_errored(self, run_id: str) -> int:
+        """Forget a run's errored samples so a resume asks for them again."""
+        with self.engine.begin() as conn:
+            res = conn.execute(delete(SampleRow).where(SampleRow.run_id == run_id,
+                                                       SampleRow.error.is_not(None)))
+        return res.rowcount
+
     def _insert_ignore(self, table: Any, keys: list[str]) -> Any:
         if self.dialect == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
             return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
         if self.dialect == "sqlite":
+            from sqlalchemy.dialects import sqlite
+
             return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
         return insert(table)
 

@@ -15,16 +15,17 @@ Every error names the file, the line, the field and what was expected.
 from __future__ import annotations
 
 import csv
-import json
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import orjson
 from pydantic import ValidationError
 
 from redline._yamlpos import load_yaml
 from redline.errors import SuiteError
-from redline.suites._model import Probe, Suite
+from redline.suites._model import Probe, Suite, SuiteHeader, SuiteSource
 
 _DATA = "redline.suites.data"
 
@@ -36,8 +37,18 @@ def builtin_names() -> list[str]:
     )
 
 
+def open_suite(name_or_path: str) -> SuiteSource:
+    """A suite to run: JSONL and CSV files are streamed, never held in memory whole."""
+    path = Path(name_or_path)
+    if path.suffix.lower() in {".jsonl", ".csv"}:
+        if not path.exists():
+            raise SuiteError("file not found", path=str(path))
+        return FileSuite(path)
+    return load_suite(name_or_path)
+
+
 def load_suite(name_or_path: str) -> Suite:
-    """A built-in suite by name, or a suite file by path."""
+    """A built-in suite by name, or a suite file by path, fully in memory."""
     path = Path(name_or_path)
     if path.suffix.lower() in {".yaml", ".yml", ".jsonl", ".csv", ".json"} or path.exists():
         return load_suite_file(path)
@@ -53,16 +64,16 @@ def load_suite(name_or_path: str) -> Suite:
 def load_suite_file(path: Path) -> Suite:
     if not path.exists():
         raise SuiteError("file not found", path=str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SuiteError(f"cannot read file: {exc}", path=str(path)) from exc
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        return _load_jsonl(path, text)
-    if suffix == ".csv":
-        return _load_csv(path, text)
+    if suffix in {".jsonl", ".csv"}:
+        source = FileSuite(path)
+        probes = list(source.iter_probes())
+        return Suite(**source.header.model_dump(), probes=probes)
     if suffix in {".yaml", ".yml", ".json"}:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SuiteError(f"cannot read file: {exc}", path=str(path)) from exc
         return _load_yaml(path, text)
     raise SuiteError("unknown suite format; expected .yaml, .yml, .json, .jsonl or .csv",
                      path=str(path))
@@ -82,6 +93,43 @@ def _load_yaml(path: Path, text: str) -> Suite:
         raise SuiteError(doc.describe(exc)) from exc
 
 
+class FileSuite:
+    """A JSONL or CSV suite read lazily, line by line, each time it is iterated.
+
+    Named after the file; version ``file``; judged by ``refusal`` unless the
+    run names another judge.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._header = SuiteHeader(name=path.stem, version="file")
+
+    @property
+    def header(self) -> SuiteHeader:
+        return self._header
+
+    def iter_probes(self) -> Iterator[Probe]:
+        seen: dict[str, int] = {}
+        rows = _jsonl_rows if self.path.suffix.lower() == ".jsonl" else _csv_rows
+        try:
+            with self.path.open(encoding="utf-8", newline="") as fh:
+                for line, obj in rows(self.path, fh):
+                    try:
+                        probe = Probe.model_validate(obj)
+                    except ValidationError as exc:
+                        raise _probe_error(self.path, line, exc) from exc
+                    if probe.id in seen:
+                        raise SuiteError(
+                            f"duplicate probe id '{probe.id}' (first on line {seen[probe.id]})",
+                            path=str(self.path), line=line, field="id")
+                    seen[probe.id] = line
+                    yield probe
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SuiteError(f"cannot read file: {exc}", path=str(self.path)) from exc
+        if not seen:
+            raise SuiteError("the suite has no probes", path=str(self.path))
+
+
 def _probe_error(path: Path, line: int, exc: ValidationError) -> SuiteError:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or None
@@ -94,39 +142,20 @@ def _probe_error(path: Path, line: int, exc: ValidationError) -> SuiteError:
     return SuiteError(msg, path=str(path), line=line, field=field)
 
 
-def _suite_from_probes(path: Path, probes: list[tuple[Probe, int]]) -> Suite:
-    seen: dict[str, int] = {}
-    for p, line in probes:
-        if p.id in seen:
-            raise SuiteError(f"duplicate probe id '{p.id}' (first on line {seen[p.id]})",
-                             path=str(path), line=line, field="id")
-        seen[p.id] = line
-    if not probes:
-        raise SuiteError("the suite has no probes", path=str(path))
-    return Suite(name=path.stem, version="file", probes=[p for p, _ in probes])
-
-
-def _load_jsonl(path: Path, text: str) -> Suite:
-    probes: list[tuple[Probe, int]] = []
-    for n, raw in enumerate(text.splitlines(), start=1):
+def _jsonl_rows(path: Path, fh: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for n, raw in enumerate(fh, start=1):
         if not raw.strip():
             continue
         try:
-            obj: Any = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise SuiteError(f"invalid JSON: {exc.msg} (column {exc.colno})",
-                             path=str(path), line=n) from exc
+            obj: Any = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise SuiteError(f"invalid JSON: {exc}", path=str(path), line=n) from exc
         if not isinstance(obj, dict):
             raise SuiteError("expected a JSON object with 'id' and 'prompt'", path=str(path),
                              line=n)
         if isinstance(obj.get("id"), int):
             obj["id"] = str(obj["id"])
-        try:
-            probe = Probe.model_validate(obj)
-        except ValidationError as exc:
-            raise _probe_error(path, n, exc) from exc
-        probes.append((probe, n))
-    return _suite_from_probes(path, probes)
+        yield n, obj
 
 
 def _csv_expect(value: str) -> Any:
@@ -138,31 +167,25 @@ def _csv_expect(value: str) -> Any:
     return {"answer": value}
 
 
-def _load_csv(path: Path, text: str) -> Suite:
-    reader = csv.DictReader(text.splitlines())
+_CSV_COLUMNS = {"id", "prompt", "category", "expect", "system"}
+
+
+def _csv_rows(path: Path, fh: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(fh)
     header = reader.fieldnames or []
     for needed in ("id", "prompt"):
         if needed not in header:
             raise SuiteError(f"CSV header must have an '{needed}' column; found {header}",
                              path=str(path), line=1, field=needed)
-    allowed = {"id", "prompt", "category", "expect", "system"}
-    unknown = [h for h in header if h not in allowed]
+    unknown = [h for h in header if h not in _CSV_COLUMNS]
     if unknown:
-        raise SuiteError(f"unknown column(s) {unknown}; allowed: {sorted(allowed)}",
+        raise SuiteError(f"unknown column(s) {unknown}; allowed: {sorted(_CSV_COLUMNS)}",
                          path=str(path), line=1)
-    probes: list[tuple[Probe, int]] = []
     for row in reader:
-        n = reader.line_num
         obj: dict[str, Any] = {"id": row["id"], "prompt": row["prompt"]}
-        if row.get("category"):
-            obj["category"] = row["category"]
-        if row.get("system"):
-            obj["system"] = row["system"]
+        for key in ("category", "system"):
+            if row.get(key):
+                obj[key] = row[key]
         if "expect" in row:
             obj["expect"] = _csv_expect(row["expect"] or "")
-        try:
-            probe = Probe.model_validate(obj)
-        except ValidationError as exc:
-            raise _probe_error(path, n, exc) from exc
-        probes.append((probe, n))
-    return _suite_from_probes(path, probes)
+        yield reader.line_num, obj

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator
+from typing import IO, Any, Literal, Protocol
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from redline.targets import Message
@@ -100,22 +101,61 @@ class Probe(BaseModel):
         return [{"role": "system", "content": system}] if system else []
 
 
-class Suite(BaseModel):
-    """A named, versioned, content-hashed set of probes with a default judge."""
+class SuiteHeader(BaseModel):
+    """Everything about a suite except its probes."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1)
     version: str = "1"
     description: str = ""
     judge: str = "refusal"
     license: str | None = None
-    probes: list[Probe]
 
     @field_validator("version", mode="before")
     @classmethod
     def _version_as_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int | float) else v
+
+
+def _canonical(obj: Any) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+
+def suite_digest(header: SuiteHeader, probes: Iterable[Probe],
+                 spool: IO[bytes] | None = None) -> tuple[str, int]:
+    """(digest, number of probes): sha256 over the header and each probe, one JSON line each.
+
+    Streaming, so a suite of any size is hashed in constant memory; the same
+    content gives the same digest whether it came from YAML, JSONL or the store.
+    Each probe's canonical JSON line is also written to ``spool`` when given.
+    """
+    h = hashlib.sha256(_canonical(header.model_dump(mode="json")) + b"\n")
+    n = 0
+    for probe in probes:
+        line = _canonical(probe.model_dump(mode="json")) + b"\n"
+        h.update(line)
+        if spool is not None:
+            spool.write(line)
+        n += 1
+    return "sha256:" + h.hexdigest(), n
+
+
+class SuiteSource(Protocol):
+    """Anything a run can read a suite from: a header and a re-iterable probe stream."""
+
+    @property
+    def header(self) -> SuiteHeader: ...
+
+    def iter_probes(self) -> Iterator[Probe]: ...
+
+
+class Suite(SuiteHeader):
+    """A named, versioned, content-hashed set of probes with a default judge, in memory."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    probes: list[Probe]
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Suite:
@@ -127,7 +167,13 @@ class Suite(BaseModel):
         return self
 
     @property
+    def header(self) -> SuiteHeader:
+        return SuiteHeader.model_validate(self.model_dump(exclude={"probes"}))
+
+    def iter_probes(self) -> Iterator[Probe]:
+        return iter(self.probes)
+
+    @property
     def digest(self) -> str:
-        """sha256 over the canonical JSON of the suite's content."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+        """See :func:`suite_digest`."""
+        return suite_digest(self.header, self.probes)[0]

@@ -1,4 +1,4 @@
-"""initial: suites, runs, samples, response cache
+"""initial: suites and their probes, runs, samples, response cache
 
 Revision ID: m0001
 Revises:
@@ -24,9 +24,17 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(80), primary_key=True),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("version", sa.String(50), nullable=False),
+        sa.Column("header", sa.JSON, nullable=False),
         sa.Column("n_probes", sa.Integer, nullable=False),
-        sa.Column("content", sa.JSON, nullable=False),
         sa.Column("created_at", TS, nullable=False),
+    )
+    op.create_table(
+        "suite_probes",
+        sa.Column("suite_digest", sa.String(80),
+                  sa.ForeignKey("suites.digest", ondelete="CASCADE"), primary_key=True),
+        sa.Column("idx", sa.Integer, primary_key=True),
+        sa.Column("probe_id", sa.String(300), nullable=False),
+        sa.Column("probe", sa.JSON, nullable=False),
     )
     op.create_table(
         "runs",
@@ -94,4 +102,5 @@ def downgrade() -> None:
     op.drop_table("response_cache")
     op.drop_table("samples")
     op.drop_table("runs")
+    op.drop_table("suite_probes")
     op.drop_table("suites")
