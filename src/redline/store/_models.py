@@ -108,3 +108,42 @@ class CacheRow(Base):
     target_digest: Mapped[str] = mapped_column(String(80), index=True)
     completion: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GateReportRow(Base):
+    """A policy evaluated over runs: the outcome and every number that decided it."""
+
+    __tablename__ = "gate_reports"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    policy_name: Mapped[str] = mapped_column(String(200))
+    policy_digest: Mapped[str] = mapped_column(String(80), index=True)
+    target_digest: Mapped[str | None] = mapped_column(String(80))
+    run_ids: Mapped[list[str]] = mapped_column(JSON)
+    baseline_run_ids: Mapped[list[str]] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(30))
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(80))
+
+
+class BattleRow(Base):
+    """One pairwise battle: ``winner`` in the Chatbot Arena vocabulary.
+
+    ``winner`` is ``model_a``, ``model_b``, ``tie`` or ``tie (bothbad)``;
+    ``verdict`` keeps a judge's five-way verdict (``A>>B`` ... ``B>>A``) when
+    there is one; ``source`` is ``judge``, ``human`` or ``import``.
+    """
+
+    __tablename__ = "arena_battles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    arena: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    model_a: Mapped[str] = mapped_column(String(200))
+    model_b: Mapped[str] = mapped_column(String(200))
+    winner: Mapped[str] = mapped_column(String(30))
+    verdict: Mapped[str | None] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(20))
+    prompt_id: Mapped[str | None] = mapped_column(String(300))
+    judge: Mapped[str | None] = mapped_column(String(200))
+    voter: Mapped[str | None] = mapped_column(String(200))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
