@@ -44,4 +44,4 @@ def test_empty_is_unscorable_not_a_pass() -> None:
 
 
 def test_registry_lists_refusal() -> None:
-    assert "refusal" in list_judges()
+    assert "refusal" in dict(list_judges())

@@ -36,6 +36,7 @@ def run(
     max_samples: Annotated[int | None, typer.Option(min=1, help="Stop after this many samples of the plan.")] = None,
     samples_per_probe: Annotated[int, typer.Option(min=1, help="Ask each probe this many times.")] = 1,
     judge: Annotated[str | None, typer.Option(help="Judge to use (default: the suite's).")] = None,
+    judge_target: Annotated[str | None, typer.Option(help="Model that judges, for model-based judges (provider:model or targets.yaml name).")] = None,
     rpm: Annotated[float | None, typer.Option(help="Requests-per-minute limit.")] = None,
     tpm: Annotated[float | None, typer.Option(help="Tokens-per-minute limit.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Seconds per request (default 120).")] = None,
@@ -73,7 +74,8 @@ def run(
                 spec=_spec(target, targets_file, base_url, api_key_env, system_prompt, param,
                            rpm, tpm, timeout, concurrency),
                 attacks=tuple(a.strip() for a in attack.split(",") if a.strip()) or ("none",),
-                samples_per_probe=samples_per_probe, max_samples=max_samples, judge=judge)
+                samples_per_probe=samples_per_probe, max_samples=max_samples, judge=judge,
+                judge_target=_judge_spec(judge_target, targets_file))
             _check_attacks(rp.attacks)
             settings = EngineSettings(concurrency=concurrency or rp.spec.concurrency or 16,
                                       use_cache=not no_cache, seed=seed)
@@ -86,6 +88,14 @@ def _load_suite(name: str) -> Any:
     from redline.suites import open_suite
 
     return open_suite(name)
+
+
+def _judge_spec(text: str | None, targets_file: Path | None) -> Any:
+    if text is None:
+        return None
+    from redline.targets import resolve_target
+
+    return resolve_target(text, targets_file=targets_file)
 
 
 def _check_attacks(names: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ from redline.engine._plan import plan_size
 from redline.engine._retry import RetryPolicy
 from redline.engine._runner import EngineSettings, Execution, ProgressHook, StopCondition, Tally
 from redline.errors import RunError
-from redline.judges import get_judge
+from redline.judges import JudgeOptions, get_judge
 from redline.store import Store
 from redline.suites import SuiteHeader, SuiteSource
 from redline.targets import TargetSpec, build_target
@@ -29,6 +29,8 @@ class RunPlan:
     samples_per_probe: int = 1
     max_samples: int | None = None
     judge: str | None = None
+    #: The model that judges, for model-based judges (``--judge-target``).
+    judge_target: TargetSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,11 @@ class StoredRun:
     samples_per_probe: int
     max_samples: int | None
     judge: str
+    judge_target: TargetSpec | None
     settings: EngineSettings
+
+    def judge_options(self) -> JudgeOptions:
+        return JudgeOptions(target=self.judge_target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,7 @@ def create_run(store: Store, rp: RunPlan, settings: EngineSettings) -> str:
         raise RunError("--max-samples must be at least 1")
     header = rp.suite.header
     judge = rp.judge or header.judge
-    get_judge(judge)  # fail before storing anything
+    get_judge(judge, JudgeOptions(target=rp.judge_target))  # fail before storing anything
     digest, n_probes = store.save_suite(rp.suite)
     return store.create_run(
         target_label=rp.spec.label, target_digest=rp.spec.digest,
@@ -72,6 +78,8 @@ def create_run(store: Store, rp: RunPlan, settings: EngineSettings) -> str:
         settings={"concurrency": settings.concurrency, "use_cache": settings.use_cache,
                   "seed": settings.seed, "samples_per_probe": rp.samples_per_probe,
                   "max_samples": rp.max_samples, "judge": judge,
+                  "judge_target": (rp.judge_target.model_dump(mode="json")
+                                   if rp.judge_target else None),
                   "flush_interval_s": settings.flush_interval_s,
                   "retry": asdict(settings.retry)},
         redline_version=__version__,
@@ -93,10 +101,13 @@ def load_run(store: Store, run_id: str) -> StoredRun:
     settings = EngineSettings(concurrency=int(s["concurrency"]), use_cache=bool(s["use_cache"]),
                               seed=int(s["seed"]), flush_interval_s=float(s["flush_interval_s"]),
                               retry=RetryPolicy(**s["retry"]))
+    judge_target = (TargetSpec.model_validate(s["judge_target"])
+                    if s.get("judge_target") else None)
     return StoredRun(run_id=info.id, suite=header, suite_digest=info.suite_digest,
                      n_probes=n_probes, spec=spec, attacks=tuple(info.attacks),
                      samples_per_probe=int(s["samples_per_probe"]),
-                     max_samples=s["max_samples"], judge=str(s["judge"]), settings=settings)
+                     max_samples=s["max_samples"], judge=str(s["judge"]),
+                     judge_target=judge_target, settings=settings)
 
 
 def _override(settings: EngineSettings, concurrency: int | None,
@@ -118,14 +129,19 @@ async def execute_run(store: Store, run_id: str, *, concurrency: int | None = No
     run = load_run(store, store.resolve_run_id(run_id))
     settings = _override(run.settings, concurrency, use_cache)
     target = build_target(run.spec)
-    execution = Execution(store, run, target, get_judge(run.judge), settings,
+    execution = Execution(store, run, target, get_judge(run.judge, run.judge_options()), settings,
                           progress=progress, stop=stop)
     store.set_status(run.run_id, "running")
     t0 = time.perf_counter()
     status = "interrupted"
+    judge = execution.judge
     try:
         async with target:
-            tally = await execution.execute()
+            await judge.open()
+            try:
+                tally = await execution.execute()
+            finally:
+                await judge.close()
         status = "stopped" if execution.stopped_early else "completed"
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"

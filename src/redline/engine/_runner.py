@@ -213,7 +213,7 @@ class Execution:
                        error=str(err), error_kind=err.kind, attempts=failure.attempts,
                        input_tokens=None, output_tokens=None, cached=False)
         else:
-            judgement = self.judge.judge(item.probe, transcript, completion.text)
+            judgement = await self.judge.ajudge(item.probe, transcript, completion.text)
             verdict = judgement.verdict
             row.update(transcript=transcript, response=completion.text, verdict=verdict.value,
                        judge=judgement.judge, rationale=judgement.rationale, error=None,
