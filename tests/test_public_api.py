@@ -14,7 +14,7 @@ API = {
     "redline.suites": ["Answer", "FileSuite", "Probe", "Provenance", "Suite", "SuiteHeader",
                        "SuiteSource", "Turn", "builtin_names", "load_suite", "load_suite_file",
                        "open_suite", "suite_digest"],
-    "redline.judges": ["Judge", "JudgeOptions", "Judgement", "Verdict", "get_judge", "judge", "list_judges"],
+    "redline.judges": ["Agreement", "ClassScore", "Judge", "JudgeOptions", "Judgement", "Verdict", "agreement", "get_judge", "judge", "list_judges"],
     "redline.attacks": ["Attack", "attack", "get_attack", "list_attacks"],
     "redline.store": ["HEAD", "RunInfo", "RunSummary", "Store", "migrate", "open_engine"],
     "redline.engine": ["EngineSettings", "RateLimiter", "RetryPolicy", "RunOutcome", "RunPlan",

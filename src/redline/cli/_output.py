@@ -15,7 +15,7 @@ from rich.table import Table
 from redline.errors import ConfigError, NotFoundError, RedlineError, SuiteError
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -50,6 +50,8 @@ class JudgeOptions:
     """
 
     target: TargetSpec | None = None
+    #: What follows the colon in a parameterised name (``ensemble:refusal,classifier``).
+    arg: str | None = None
 
 
 class Judge(ABC):
@@ -65,6 +67,8 @@ class Judge(ABC):
 
     def __init__(self, options: JudgeOptions | None = None) -> None:
         self.options = options or JudgeOptions()
+        #: The full name the judge was asked for (``ensemble:a,b`` rather than ``ensemble``).
+        self.label = self.name
 
     @abstractmethod
     def judge(self, probe: Probe, transcript: Sequence[Message], response: str) -> Judgement:
@@ -99,9 +103,16 @@ def judge(name: str, *, description: str = "") -> Callable[[J], J]:
 
 
 def get_judge(name: str, options: JudgeOptions | None = None) -> Judge:
-    if name not in _JUDGES:
-        raise ConfigError(f"unknown judge '{name}'; registered judges: {', '.join(sorted(_JUDGES))}")
-    return _JUDGES[name](options)
+    """The judge registered as ``name``; ``kind:arg`` passes ``arg`` to the judge ``kind``."""
+    kind, sep, arg = name.partition(":")
+    if kind not in _JUDGES:
+        raise ConfigError(f"unknown judge '{kind}'; registered judges: {', '.join(sorted(_JUDGES))}")
+    options = options or JudgeOptions()
+    if sep:
+        options = JudgeOptions(target=options.target, arg=arg)
+    instance = _JUDGES[kind](options)
+    instance.label = name
+    return instance
 
 
 def list_judges() -> list[tuple[str, str]]:

@@ -1,0 +1,60 @@
+"""How well a judge agrees with human labels: accuracy, per-class P/R, Cohen's kappa."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ClassScore:
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    support: int
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """Judge verdicts against labels. ``unscorable`` predictions count as wrong."""
+
+    n: int
+    accuracy: float
+    kappa: float | None
+    per_class: dict[str, ClassScore]
+    labels: list[str]
+    predicted: list[str]
+    #: confusion[label][predicted] = count
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
+def agreement(labels: Sequence[str], predicted: Sequence[str]) -> Agreement:
+    if len(labels) != len(predicted):
+        raise ValueError("labels and predictions differ in length")
+    if not labels:
+        raise ValueError("no labelled lines")
+    n = len(labels)
+    classes = sorted(set(labels))
+    pred_classes = sorted(set(predicted) | set(classes))
+    pairs = Counter(zip(labels, predicted, strict=True))
+    confusion = {t: {p: pairs[(t, p)] for p in pred_classes} for t in classes}
+    correct = sum(pairs[(c, c)] for c in classes)
+    per_class = {}
+    pred_counts = Counter(predicted)
+    true_counts = Counter(labels)
+    for c in classes:
+        tp = pairs[(c, c)]
+        precision, recall = _ratio(tp, pred_counts[c]), _ratio(tp, true_counts[c])
+        f1 = (2 * precision * recall / (precision + recall)
+              if precision is not None and recall is not None and precision + recall else None)
+        per_class[c] = ClassScore(precision, recall, f1, true_counts[c])
+    p_o = correct / n
+    p_e = sum(true_counts[c] * pred_counts[c] for c in pred_classes) / (n * n)
+    kappa = (p_o - p_e) / (1 - p_e) if p_e < 1 else None
+    return Agreement(n=n, accuracy=p_o, kappa=kappa, per_class=per_class, labels=classes,
+                     predicted=pred_classes, confusion=confusion)
