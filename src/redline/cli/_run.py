@@ -37,6 +37,9 @@ def run(
     samples_per_probe: Annotated[int, typer.Option(min=1, help="Ask each probe this many times.")] = 1,
     judge: Annotated[str | None, typer.Option(help="Judge to use (default: the suite's).")] = None,
     judge_target: Annotated[str | None, typer.Option(help="Model that judges, for model-based judges (provider:model or targets.yaml name).")] = None,
+    attacker: Annotated[str | None, typer.Option(help="Attacker model for pair, tap, crescendo.")] = None,
+    translator: Annotated[str | None, typer.Option(help="Translator model for translate-* attacks.")] = None,
+    budget: Annotated[int, typer.Option(min=1, help="Target queries per probe for search attacks.")] = 20,
     rpm: Annotated[float | None, typer.Option(help="Requests-per-minute limit.")] = None,
     tpm: Annotated[float | None, typer.Option(help="Tokens-per-minute limit.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Seconds per request (default 120).")] = None,
@@ -75,8 +78,9 @@ def run(
                            rpm, tpm, timeout, concurrency),
                 attacks=tuple(a.strip() for a in attack.split(",") if a.strip()) or ("none",),
                 samples_per_probe=samples_per_probe, max_samples=max_samples, judge=judge,
-                judge_target=_judge_spec(judge_target, targets_file))
-            _check_attacks(rp.attacks)
+                judge_target=_judge_spec(judge_target, targets_file),
+                attacker=_judge_spec(attacker, targets_file),
+                translator=_judge_spec(translator, targets_file), budget=budget)
             settings = EngineSettings(concurrency=concurrency or rp.spec.concurrency or 16,
                                       use_cache=not no_cache, seed=seed)
             run_id = create_run(store, rp, settings)
@@ -96,13 +100,6 @@ def _judge_spec(text: str | None, targets_file: Path | None) -> Any:
     from redline.targets import resolve_target
 
     return resolve_target(text, targets_file=targets_file)
-
-
-def _check_attacks(names: tuple[str, ...]) -> None:
-    from redline.attacks import get_attack
-
-    for n in names:
-        get_attack(n)
 
 
 def _spec(target: str, targets_file: Path | None, base_url: str | None,

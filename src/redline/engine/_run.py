@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
 from redline._version import __version__
+from redline.attacks import DynamicAttack, get_attack
 from redline.engine._plan import plan_size
 from redline.engine._retry import RetryPolicy
 from redline.engine._runner import EngineSettings, Execution, ProgressHook, StopCondition, Tally
-from redline.errors import RunError
+from redline.errors import ConfigError, RunError
 from redline.judges import JudgeOptions, get_judge
 from redline.store import Store
 from redline.suites import SuiteHeader, SuiteSource
@@ -31,6 +33,10 @@ class RunPlan:
     judge: str | None = None
     #: The model that judges, for model-based judges (``--judge-target``).
     judge_target: TargetSpec | None = None
+    #: Helper models for search and translation attacks, and their per-probe query budget.
+    attacker: TargetSpec | None = None
+    translator: TargetSpec | None = None
+    budget: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,13 @@ class StoredRun:
     judge: str
     judge_target: TargetSpec | None
     settings: EngineSettings
+    attacker: TargetSpec | None = None
+    translator: TargetSpec | None = None
+    budget: int = 20
+
+    def helper_specs(self) -> dict[str, TargetSpec]:
+        helpers = {"attacker": self.attacker, "translator": self.translator}
+        return {role: spec for role, spec in helpers.items() if spec is not None}
 
     def judge_options(self) -> JudgeOptions:
         return JudgeOptions(target=self.judge_target)
@@ -67,6 +80,9 @@ def create_run(store: Store, rp: RunPlan, settings: EngineSettings) -> str:
         raise RunError("--samples-per-probe must be at least 1")
     if rp.max_samples is not None and rp.max_samples < 1:
         raise RunError("--max-samples must be at least 1")
+    if rp.budget < 1:
+        raise RunError("--budget must be at least 1")
+    _check_attacks(rp)
     header = rp.suite.header
     judge = rp.judge or header.judge
     get_judge(judge, JudgeOptions(target=rp.judge_target))  # fail before storing anything
@@ -78,12 +94,36 @@ def create_run(store: Store, rp: RunPlan, settings: EngineSettings) -> str:
         settings={"concurrency": settings.concurrency, "use_cache": settings.use_cache,
                   "seed": settings.seed, "samples_per_probe": rp.samples_per_probe,
                   "max_samples": rp.max_samples, "judge": judge,
-                  "judge_target": (rp.judge_target.model_dump(mode="json")
-                                   if rp.judge_target else None),
+                  "judge_target": _dump(rp.judge_target), "attacker": _dump(rp.attacker),
+                  "translator": _dump(rp.translator), "budget": rp.budget,
                   "flush_interval_s": settings.flush_interval_s,
                   "retry": asdict(settings.retry)},
         redline_version=__version__,
         n_planned=plan_size(n_probes, rp.attacks, rp.samples_per_probe, rp.max_samples))
+
+
+def _dump(spec: TargetSpec | None) -> dict[str, Any] | None:
+    return spec.model_dump(mode="json") if spec is not None else None
+
+
+def _load(data: dict[str, Any] | None) -> TargetSpec | None:
+    return TargetSpec.model_validate(data) if data else None
+
+
+def _check_attacks(rp: RunPlan) -> None:
+    """Every attack exists, and the helper models the search attacks need are given."""
+    helpers = {"attacker": rp.attacker, "translator": rp.translator}
+    for name in rp.attacks:
+        strategy = get_attack(name)
+        parts = getattr(strategy, "parts", [strategy])
+        for part in parts:
+            if isinstance(part, DynamicAttack) and len(parts) > 1:
+                raise ConfigError(f"'{name}': search attack '{part.name}' cannot be composed "
+                                  "with others; list it separately")
+            for need in getattr(part, "needs", ()) if isinstance(part, DynamicAttack) else ():
+                if helpers.get(need) is None:
+                    raise ConfigError(f"attack '{part.name}' is unavailable without a {need} "
+                                      f"model: give --{need} TARGET")
 
 
 def load_run(store: Store, run_id: str) -> StoredRun:
@@ -101,13 +141,14 @@ def load_run(store: Store, run_id: str) -> StoredRun:
     settings = EngineSettings(concurrency=int(s["concurrency"]), use_cache=bool(s["use_cache"]),
                               seed=int(s["seed"]), flush_interval_s=float(s["flush_interval_s"]),
                               retry=RetryPolicy(**s["retry"]))
-    judge_target = (TargetSpec.model_validate(s["judge_target"])
-                    if s.get("judge_target") else None)
+    judge_target = _load(s.get("judge_target"))
     return StoredRun(run_id=info.id, suite=header, suite_digest=info.suite_digest,
                      n_probes=n_probes, spec=spec, attacks=tuple(info.attacks),
                      samples_per_probe=int(s["samples_per_probe"]),
                      max_samples=s["max_samples"], judge=str(s["judge"]),
-                     judge_target=judge_target, settings=settings)
+                     judge_target=judge_target, settings=settings,
+                     attacker=_load(s.get("attacker")), translator=_load(s.get("translator")),
+                     budget=int(s.get("budget", 20)))
 
 
 def _override(settings: EngineSettings, concurrency: int | None,

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from redline.attacks import AttackContext, DynamicAttack, get_attack
 from redline.engine._cache import cache_key, completion_from_json, completion_to_json
+from redline.engine._helpers import HelperModels
 from redline.engine._plan import WorkItem, plan, plan_size
 from redline.engine._ratelimit import RateLimiter
 from redline.engine._retry import RetryPolicy
@@ -91,6 +93,9 @@ class Execution:
                  stop: StopCondition | None = None) -> None:
         self.store, self.run, self.run_id, self.spec = store, run, run.run_id, run.spec
         self.target, self.judge, self.settings = target, judge, settings
+        self.strategies = {name: get_attack(name) for name in run.attacks}
+        self.helpers = HelperModels(run.helper_specs(), settings.retry,
+                                    random.Random(settings.seed + 1))
         self.progress, self.stop_condition = progress, stop
         spec = run.spec
         self.limiter = RateLimiter(spec.rpm, spec.tpm)
@@ -168,6 +173,25 @@ class Execution:
                 raise _Failed(err, attempt)
             await asyncio.sleep(delay)
 
+    async def _ask(self, messages: list[Message], sample_index: int,
+                   prefetched: dict[str, dict[str, Any]] | None = None
+                   ) -> tuple[Completion, int, bool]:
+        """One target request through the cache: (completion, attempts, cache hit)."""
+        use_cache = self.settings.use_cache
+        key = cache_key(self.spec.digest, messages, sample_index) if use_cache else ""
+        if use_cache:
+            hit = (prefetched or {}).get(key)
+            if hit is None and prefetched is None:
+                hit = (await asyncio.to_thread(self.store.cache_get, [key])).get(key)
+            if hit is not None:
+                return completion_from_json(hit), 0, True
+        completion, attempts = await self._call(list(messages))
+        if use_cache:
+            self.cache_rows.append({"key": key, "target_digest": self.spec.digest,
+                                    "completion": completion_to_json(completion),
+                                    "created_at": datetime.now(UTC)})
+        return completion, attempts, False
+
     async def _converse(self, item: WorkItem, cached: dict[str, dict[str, Any]]
                         ) -> tuple[list[Message], Completion, int, bool]:
         """Play the probe's script; returns transcript, last completion, attempts, cache hit."""
@@ -179,46 +203,71 @@ class Execution:
             messages.append({"role": turn.role, "content": turn.content})
             if turn.role != "user" or (i + 1 < len(script) and script[i + 1].role == "assistant"):
                 continue
-            key = cache_key(self.spec.digest, messages, item.sample_index)
-            hit = cached.get(key) if self.settings.use_cache else None
-            if hit is None and self.settings.use_cache and i > 0:
-                hit = (await asyncio.to_thread(self.store.cache_get, [key])).get(key)
-            if hit is not None:
-                completion = completion_from_json(hit)
-            else:
-                all_cached = False
-                completion, n = await self._call(list(messages))
-                attempts += n
-                if self.settings.use_cache:
-                    self.cache_rows.append({"key": key, "target_digest": self.spec.digest,
-                                            "completion": completion_to_json(completion),
-                                            "created_at": datetime.now(UTC)})
+            # The first request's cache entry was fetched with its chunk; later turns look up.
+            completion, n, hit = await self._ask(messages, item.sample_index,
+                                                 cached if i == 0 else None)
+            attempts += n
+            all_cached = all_cached and hit
             messages.append({"role": "assistant", "content": completion.text})
         assert completion is not None
         return messages, completion, attempts, all_cached
+
+    async def _search(self, item: WorkItem, strategy: DynamicAttack) -> dict[str, Any]:
+        """Run a search attack for one probe; the row fields it produced."""
+        used = {"in": 0, "out": 0, "attempts": 0}
+
+        async def ask_target(messages: list[Message]) -> Completion:
+            completion, n, _ = await self._ask(messages, item.sample_index)
+            used["attempts"] += n
+            used["in"] += completion.input_tokens or 0
+            used["out"] += completion.output_tokens or 0
+            return completion
+
+        ctx = AttackContext(
+            probe=item.probe, ask_target=ask_target, judge=self.judge, budget=self.run.budget,
+            rng=random.Random(f"{self.settings.seed}|{item.key}"),
+            system_prompt=self.spec.system_prompt,
+            ask_attacker=self.helpers.ask("attacker"), ask_translator=self.helpers.ask("translator"))
+        outcome = await strategy.run(ctx)
+        if outcome.judgement is None:
+            raise _Failed(TargetError("the search made no attempt (is --budget 0?)",
+                                      kind="attack", retryable=False), 0)
+        return dict(transcript=outcome.transcript, response=outcome.response,
+                    verdict=outcome.judgement.verdict.value, judge=outcome.judgement.judge,
+                    rationale=outcome.judgement.rationale, error=None, error_kind=None,
+                    attempts=used["attempts"], input_tokens=used["in"], output_tokens=used["out"],
+                    cached=False, attack_log=outcome.log)
 
     async def _run_item(self, item: WorkItem, cached: dict[str, dict[str, Any]]) -> SampleResult:
         t0 = time.perf_counter()
         row: dict[str, Any] = {
             "run_id": self.run_id, "key": item.key, "seq": item.seq, "probe_id": item.probe_id,
             "attack": item.attack, "sample_index": item.sample_index,
-            "category": item.probe.category, "prompt": item.probe.text,
+            "category": item.probe.category, "prompt": item.probe.text, "attack_log": None,
         }
         verdict: Verdict | None = None
+        strategy = self.strategies[item.attack]
         try:
-            transcript, completion, attempts, hit = await self._converse(item, cached)
-        except _Failed as failure:
-            err = failure.error
+            if isinstance(strategy, DynamicAttack):
+                row.update(await self._search(item, strategy))
+                verdict = Verdict(row["verdict"])
+            else:
+                transcript, completion, attempts, hit = await self._converse(item, cached)
+        except (_Failed, TargetError) as failure:
+            err = failure.error if isinstance(failure, _Failed) else failure
+            attempts_made = failure.attempts if isinstance(failure, _Failed) else 0
             row.update(transcript=[], response=None, verdict=None, judge=None, rationale=None,
-                       error=str(err), error_kind=err.kind, attempts=failure.attempts,
+                       error=str(err), error_kind=err.kind, attempts=attempts_made,
                        input_tokens=None, output_tokens=None, cached=False)
         else:
-            judgement = await self.judge.ajudge(item.probe, transcript, completion.text)
-            verdict = judgement.verdict
-            row.update(transcript=transcript, response=completion.text, verdict=verdict.value,
-                       judge=judgement.judge, rationale=judgement.rationale, error=None,
-                       error_kind=None, attempts=attempts, input_tokens=completion.input_tokens,
-                       output_tokens=completion.output_tokens, cached=hit)
+            if not isinstance(strategy, DynamicAttack):
+                judgement = await self.judge.ajudge(item.probe, transcript, completion.text)
+                verdict = judgement.verdict
+                row.update(transcript=transcript, response=completion.text,
+                           verdict=verdict.value, judge=judgement.judge,
+                           rationale=judgement.rationale, error=None, error_kind=None,
+                           attempts=attempts, input_tokens=completion.input_tokens,
+                           output_tokens=completion.output_tokens, cached=hit)
         row["latency_ms"] = (time.perf_counter() - t0) * 1000
         row["created_at"] = datetime.now(UTC)
         return SampleResult(item, verdict, row["error_kind"], row)
@@ -288,9 +337,11 @@ class Execution:
             maxsize=workers + _CHUNK)
         flusher = asyncio.create_task(self._flusher())
         try:
+            await self.helpers.open()
             await asyncio.gather(self._feed(queue, workers),
                                  *(self._worker(queue) for _ in range(workers)))
         finally:
+            await self.helpers.close()
             flusher.cancel()
             await asyncio.gather(flusher, return_exceptions=True)
             await asyncio.shield(self._flush())

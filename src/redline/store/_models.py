@@ -98,6 +98,8 @@ class SampleRow(Base):
     output_tokens: Mapped[int | None] = mapped_column(Integer)
     cached: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Search attacks: every attempt (prompt, response, verdict) behind the stored best one.
+    attack_log: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class CacheRow(Base):
