@@ -112,3 +112,17 @@ def test_real_process_last_line_is_run_id(tmp_path: Path) -> None:
     run_id = proc.stdout.strip().splitlines()[-1]
     assert run_id.startswith("run-")
     assert (tmp_path / ".redline" / "redline.db").exists()
+
+
+def test_results_per_category_and_attack(db_url: str) -> None:
+    code, out, _ = invoke("run", "--suite", "smoke", "--target", "mock:refuser", "--json",
+                          "--attack", "none,base64")
+    assert code == 0
+    data = json.loads(out)
+    by_attack = {r["attack"]: r for r in data["by_attack"]}
+    assert by_attack["none"]["n"] == by_attack["base64"]["n"] == 16
+    assert by_attack["none"]["refused"] == 16
+    cats = {r["category"]: r["n"] for r in data["by_category"]}
+    assert cats["benign"] == 12 and sum(cats.values()) == 32
+    code, out, _ = invoke("runs", "show", data["run_id"], "--json")
+    assert json.loads(out)["by_attack"] == data["by_attack"]

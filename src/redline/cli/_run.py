@@ -19,7 +19,7 @@ from redline.cli._output import (
     user_errors,
 )
 from redline.cli._progress import ProgressDisplay
-from redline.cli._summary import summary_json, summary_table
+from redline.cli._summary import breakdown_table, summary_json, summary_table
 
 
 def run(
@@ -138,10 +138,16 @@ def _execute(store: Any, run_id: str, concurrency: int | None, use_cache: bool |
             interrupted = True
     summary = store.summary(run_id)
     info = store.get_run(run_id)
+    by_category, by_attack = store.breakdown(run_id, "category"), store.breakdown(run_id, "attack")
     if as_json:
-        print_json({"run_id": run_id, "status": info.status, "summary": summary_json(summary)})
+        print_json({"run_id": run_id, "status": info.status, "summary": summary_json(summary),
+                    "by_category": by_category, "by_attack": by_attack})
     else:
         out.print(summary_table(info, summary))
+        for by, rows in (("category", by_category), ("attack", by_attack)):
+            t = breakdown_table(by, rows)
+            if t is not None:
+                out.print(t)
         if interrupted:
             err.print(f"interrupted: continue with `redline run --resume {run_id}`")
         out.print(run_id)

@@ -14,7 +14,7 @@ import orjson
 import typer
 
 from redline.cli._output import out, print_json, table, user_errors
-from redline.cli._summary import summary_json, summary_table
+from redline.cli._summary import breakdown_table, summary_json, summary_table
 
 app = typer.Typer(help="Stored runs.", no_args_is_help=True)
 
@@ -66,12 +66,19 @@ def show(
     with user_errors(), Store.open() as store:
         info = store.get_run(run_id)
         summary = store.summary(info.id)
+        by_category = store.breakdown(info.id, "category")
+        by_attack = store.breakdown(info.id, "attack")
     if as_json:
         data = info.model_dump(mode="json")
         data["summary"] = summary_json(summary)
+        data["by_category"], data["by_attack"] = by_category, by_attack
         print_json(data)
         return
     out.print(summary_table(info, summary))
+    for by, rows in (("category", by_category), ("attack", by_attack)):
+        t = breakdown_table(by, rows)
+        if t is not None:
+            out.print(t)
     out.print(f"target digest  {info.target_digest}\nsuite digest   {info.suite_digest}\n"
               f"attacks        {', '.join(info.attacks)}\nredline        {info.redline_version}")
 

@@ -36,3 +36,21 @@ def summary_table(info: RunInfo, s: RunSummary) -> Table:
     for k, v in rows:
         t.add_row(k, str(v))
     return t
+
+
+BREAKDOWN_COLUMNS = ["n", "complied", "partial", "refused", "correct", "incorrect", "unscorable",
+                     "errors"]
+
+
+def breakdown_table(by: str, rows: list[dict[str, Any]]) -> Table | None:
+    """Per-category or per-attack verdict counts; only the columns that occur."""
+    if len(rows) < 2 and by == "attack":
+        return None
+    cols = [c for c in BREAKDOWN_COLUMNS if any(r.get(c) for r in rows) or c == "n"]
+    t = Table(title=f"By {by}", title_justify="left")
+    t.add_column(by)
+    for c in cols:
+        t.add_column(c, justify="right")
+    for r in rows:
+        t.add_row(str(r[by]), *(str(r.get(c, 0)) for c in cols))
+    return t

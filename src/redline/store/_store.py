@@ -236,6 +236,23 @@ class Store:
             yield from rows
             last = rows[-1].seq
 
+    def breakdown(self, run_id: str, by: str) -> list[dict[str, Any]]:
+        """Verdict counts per ``category`` or per ``attack``, for tables and reports."""
+        column = {"category": SampleRow.category, "attack": SampleRow.attack}[by]
+        s = SampleRow
+        q = (select(column, s.verdict, s.error.is_not(None), func.count())
+             .where(s.run_id == run_id).group_by(column, s.verdict, s.error.is_not(None)))
+        groups: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for key, verdict, errored, n in conn.execute(q):
+                g = groups.setdefault(key, {by: key, "n": 0, "errors": 0})
+                g["n"] += n
+                if errored:
+                    g["errors"] += n
+                elif verdict is not None:
+                    g[verdict] = g.get(verdict, 0) + n
+        return [groups[k] for k in sorted(groups)]
+
     def summary(self, run_id: str) -> RunSummary:
         s = SampleRow
         has_error = s.error.is_not(None)
