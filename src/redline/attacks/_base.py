@@ -15,6 +15,7 @@ class Attack(ABC):
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    family: ClassVar[str] = ""
 
     @abstractmethod
     def apply(self, probe: Probe) -> Probe:
@@ -25,12 +26,19 @@ A = TypeVar("A", bound=type[Attack])
 _ATTACKS: dict[str, type[Attack]] = {}
 
 
-def attack(name: str, *, description: str = "") -> Callable[[A], A]:
-    """Register an Attack class under ``name``."""
+def attack(name: str, *, description: str = "", family: str = "") -> Callable[[A], A]:
+    """Register an Attack class under ``name``.
+
+    ``family`` defaults to the defining module's name (``_encoding`` -> ``encoding``).
+    ``+`` is reserved for composition and may not appear in a name.
+    """
+    if "+" in name:
+        raise ValueError(f"attack name '{name}' may not contain '+' (it composes attacks)")
 
     def register(cls: A) -> A:
         cls.name = name
         cls.description = description
+        cls.family = family or cls.__module__.rsplit(".", 1)[-1].lstrip("_")
         _ATTACKS[name] = cls
         return cls
 
@@ -38,6 +46,11 @@ def attack(name: str, *, description: str = "") -> Callable[[A], A]:
 
 
 def get_attack(name: str) -> Attack:
+    """The attack registered as ``name``; ``a+b`` composes a then b (see ``_compose``)."""
+    if "+" in name:
+        from redline.attacks._compose import compose
+
+        return compose(name)
     if name not in _ATTACKS:
         raise ConfigError(
             f"unknown attack '{name}'; registered attacks: {', '.join(sorted(_ATTACKS))}")
@@ -48,7 +61,12 @@ def list_attacks() -> list[tuple[str, str]]:
     return [(n, _ATTACKS[n].description) for n in sorted(_ATTACKS)]
 
 
-@attack("none", description="send the probe unchanged")
+def describe_attacks() -> list[tuple[str, str, str]]:
+    """(name, family, description) of every registered attack, sorted by name."""
+    return [(n, _ATTACKS[n].family, _ATTACKS[n].description) for n in sorted(_ATTACKS)]
+
+
+@attack("none", description="send the probe unchanged", family="baseline")
 class NoAttack(Attack):
     def apply(self, probe: Probe) -> Probe:
         return probe

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from redline.cli import _judge, _runs, _suites, _targets
+from redline.cli import _attacks, _judge, _runs, _suites, _targets
 from redline.cli._run import run
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app.command("run")(run)
 app.add_typer(_runs.app, name="runs")
 app.add_typer(_targets.app, name="targets")
 app.add_typer(_suites.app, name="suites")
+app.add_typer(_attacks.app, name="attacks")
 app.add_typer(_judge.app, name="judges")
 app.command("judge")(_judge.judge_file)
 
