@@ -11,10 +11,19 @@ from redline.suites._model import (
     Turn,
     suite_digest,
 )
+from redline.suites.importers import (
+    Importer,
+    get_importer,
+    import_suite,
+    importer,
+    list_importers,
+    write_suite_yaml,
+)
 
 __all__ = [
     "Answer",
     "FileSuite",
+    "Importer",
     "Probe",
     "Provenance",
     "Suite",
@@ -22,8 +31,13 @@ __all__ = [
     "SuiteSource",
     "Turn",
     "builtin_names",
+    "get_importer",
+    "import_suite",
+    "importer",
+    "list_importers",
     "load_suite",
     "load_suite_file",
     "open_suite",
     "suite_digest",
+    "write_suite_yaml",
 ]
