@@ -6,12 +6,20 @@ message that says what was wrong and how to fix it.
 RedlineError
  ├── ConfigError          bad settings: unknown provider, malformed --param,
  │                        missing API key variable, bad targets.yaml
+ │    └── PolicyError      a release policy that cannot be read or validated;
+ │                        the message names file, line and field
  ├── SuiteError           a suite file that cannot be read or validated;
  │                        the message names file, line, field and expectation
  ├── StoreError           the database cannot be opened, migrated or written
  │    └── NotFoundError   a run (or other record) id that does not exist
  ├── RunError             a run cannot be started or resumed (already complete,
  │                        suite changed under a resume, ...)
+ ├── LedgerError          ledger input that cannot be trusted or used: a payload
+ │                        with no canonical JSON form, a malformed or wrongly
+ │                        signed note, checkpoint or key, a missing or unprotected
+ │                        signing key, a signing request that would contradict an
+ │                        earlier checkpoint. (A ledger that fails verification
+ │                        is a report, not an exception.)
  └── TargetError          one request to a model failed; raised by targets and
                           recorded on the sample as data, never swallowed.
                           ``retryable`` and ``retry_after`` steer the engine.
@@ -26,6 +34,13 @@ class RedlineError(Exception):
 
 class ConfigError(RedlineError):
     """Raised for invalid configuration: target specs, parameters, environment."""
+
+
+class PolicyError(ConfigError):
+    """Raised when a policy file is missing, unreadable or invalid.
+
+    The message has one line per problem: ``file:line: field 'a.b': what is wrong``.
+    """
 
 
 class SuiteError(RedlineError):
@@ -61,6 +76,10 @@ class RunError(RedlineError):
     """Raised when a run cannot be started or resumed."""
 
 
+class LedgerError(RedlineError):
+    """Raised for ledger input that cannot be trusted or used; the message says the fix."""
+
+
 class TargetError(RedlineError):
     """One request to a target failed.
 
@@ -82,7 +101,9 @@ class TargetError(RedlineError):
 
 __all__ = [
     "ConfigError",
+    "LedgerError",
     "NotFoundError",
+    "PolicyError",
     "RedlineError",
     "RunError",
     "StoreError",

@@ -4,6 +4,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+# Tables defined outside the store package register on Base when their module is imported.
+import redline.ledger._models  # noqa: F401
 from redline.store import HEAD, Store
 from redline.store._models import Base
 
@@ -42,3 +44,20 @@ def test_sqlite_runs_in_wal_mode(redline_home: object) -> None:
     with Store.open() as store, store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert (redline_home / "redline.db").exists()  # type: ignore[operator]
+
+
+def test_two_processes_can_open_a_new_database_at_once(tmp_path: object) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path}/race.db"
+    code = f"from redline.store import Store; Store.open({url!r}).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    with Store.open(url) as store:
+        from redline.store._db import current_revision
+
+        assert current_revision(store.engine) == HEAD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from redline.errors import StoreError
 
 #: The newest migration; a test checks it equals Alembic's head.
-HEAD = "m0003"
+HEAD = "m0004"
 
 
 def _json_dumps(obj: Any) -> str:
@@ -58,12 +59,19 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", "redline.store:migrations")
-    try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-    except SQLAlchemyError as exc:
-        raise StoreError(f"cannot migrate the store at {engine.url!r}: {exc}") from exc
+    for attempt in range(20):
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            return
+        except SQLAlchemyError as exc:
+            # Another process may be migrating the same new database right now.
+            time.sleep(0.1 * (attempt + 1))
+            if current_revision(engine) == HEAD:
+                return
+            last = exc
+    raise StoreError(f"cannot migrate the store at {engine.url!r}: {last}") from last
 
 
 def open_engine(url: str) -> Engine:

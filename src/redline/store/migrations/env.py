@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import redline.ledger._models  # noqa: F401  (the ledger's tables are part of the schema)
 from redline.store._models import Base
 
 config = context.config
