@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from redline.cli import _attacks, _judge, _runs, _suites, _targets
+from redline.cli import _arena, _attacks, _judge, _ledger, _runs, _suites, _targets
+from redline.cli._check import check
+from redline.cli._gate import gate
 from redline.cli._run import run
 
 app = typer.Typer(
@@ -15,11 +17,15 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("run")(run)
+app.command("gate")(gate)
+app.command("check")(check)
 app.add_typer(_runs.app, name="runs")
 app.add_typer(_targets.app, name="targets")
 app.add_typer(_suites.app, name="suites")
+app.add_typer(_arena.app, name="arena")
 app.add_typer(_attacks.app, name="attacks")
 app.add_typer(_judge.app, name="judges")
+app.add_typer(_ledger.app, name="ledger")
 app.command("judge")(_judge.judge_file)
 
 

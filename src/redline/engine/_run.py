@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -37,6 +37,8 @@ class RunPlan:
     attacker: TargetSpec | None = None
     translator: TargetSpec | None = None
     budget: int = 20
+    #: Free-form provenance stored with the run's settings (``redline check`` records its policy).
+    labels: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ def create_run(store: Store, rp: RunPlan, settings: EngineSettings) -> str:
                   "judge_target": _dump(rp.judge_target), "attacker": _dump(rp.attacker),
                   "translator": _dump(rp.translator), "budget": rp.budget,
                   "flush_interval_s": settings.flush_interval_s,
-                  "retry": asdict(settings.retry)},
+                  "retry": asdict(settings.retry), "labels": dict(rp.labels)},
         redline_version=__version__,
         n_planned=plan_size(n_probes, rp.attacks, rp.samples_per_probe, rp.max_samples))
 
