@@ -14,6 +14,12 @@ RedlineError
  │    └── NotFoundError   a run (or other record) id that does not exist
  ├── RunError             a run cannot be started or resumed (already complete,
  │                        suite changed under a resume, ...)
+ ├── GovernanceError      a governance act that is not allowed; the web service maps
+ │    │                   each subclass to its HTTP status
+ │    ├── AuthError        no valid token (401)
+ │    ├── PermissionDenied the caller's role may not do this (403)
+ │    └── IllegalTransition the release or lineage is in the wrong state, a veto
+ │                         blocks, a pause holds (409)
  ├── LedgerError          ledger input that cannot be trusted or used: a payload
  │                        with no canonical JSON form, a malformed or wrongly
  │                        signed note, checkpoint or key, a missing or unprotected
@@ -76,6 +82,23 @@ class RunError(RedlineError):
     """Raised when a run cannot be started or resumed."""
 
 
+class GovernanceError(RedlineError):
+    """A governance act that is refused; see the subclasses."""
+
+
+class AuthError(GovernanceError):
+    """No token, an unknown token or a revoked one (HTTP 401)."""
+
+
+class PermissionDenied(GovernanceError):
+    """The authenticated user's role may not perform this act (HTTP 403)."""
+
+
+class IllegalTransition(GovernanceError):
+    """The act is not allowed in the current state: wrong release state, an open veto,
+    a paused lineage, missing evidence or sign-offs (HTTP 409)."""
+
+
 class LedgerError(RedlineError):
     """Raised for ledger input that cannot be trusted or used; the message says the fix."""
 
@@ -100,9 +123,13 @@ class TargetError(RedlineError):
 
 
 __all__ = [
+    "AuthError",
     "ConfigError",
+    "GovernanceError",
+    "IllegalTransition",
     "LedgerError",
     "NotFoundError",
+    "PermissionDenied",
     "PolicyError",
     "RedlineError",
     "RunError",
