@@ -221,3 +221,28 @@ def test_an_interrupted_run_states_only_what_is_certain(store: Store, tmp_path: 
     assert fails.outcome is Outcome.FAIL and "not yet run" in fails.detail
     assert still_open.outcome is Outcome.INSUFFICIENT and "run the rest" in still_open.detail
     assert r.requirements[0].samples == {"none": 30}
+
+
+def test_arena_gate_decides_from_battles(store: Store, tmp_path: Path) -> None:
+    from redline.arena import Battle, Winner, add_battles
+
+    run = add_run(store, {})
+    strong = [Battle(model_a="ours", model_b="vendor-a", winner=Winner.MODEL_A)] * 70 + \
+        [Battle(model_a="ours", model_b="vendor-a", winner=Winner.MODEL_B)] * 30
+    add_battles(store, "flagship", strong)
+
+    def gate(**kw: Any) -> dict[str, Any]:
+        return {"id": "arena", "kind": "arena", "arena": "flagship", "model": "ours",
+                "competitors": ["vendor-a"], **kw}
+
+    r = decide(store, tmp_path, [gate(min_win_rate=0.55)], [run])
+    got = result(r, "arena")
+    assert got.outcome is Outcome.PASS and got.bound > 0.55 and got.n == 100
+    r = decide(store, tmp_path, [gate(min_win_rate=0.8)], [run])
+    assert result(r, "arena").outcome is Outcome.FAIL
+    r = decide(store, tmp_path, [gate(min_win_rate=0.68)], [run])
+    assert result(r, "arena").outcome is Outcome.INSUFFICIENT
+    r = decide(store, tmp_path, [gate(min_rating_margin=-30)], [run])
+    assert result(r, "arena").outcome is Outcome.PASS
+    r = decide(store, tmp_path, [gate(model="nobody", min_win_rate=0.5)], [run])
+    assert result(r, "arena").outcome is Outcome.INSUFFICIENT

@@ -32,14 +32,17 @@ def new_report_id() -> str:
     return "gate-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
 
 
-def gate_results(policy: Policy, ev: Evidence, base: Evidence | None) -> list[GateResult]:
+def gate_results(policy: Policy, ev: Evidence, base: Evidence | None,
+                 store: Store | None = None) -> list[GateResult]:
     """Every gate's result (with the unscorable gates of rate and non_inferior gates)."""
     out: list[GateResult] = []
     for g in policy.gates:
         if isinstance(g, NoRegressionGate):
             out.append(evaluate_no_regression(policy, g, ev, base))
         elif isinstance(g, ArenaGate):
-            out.append(evaluate_arena(g))
+            if store is None:
+                raise ValueError("arena gates need the store")
+            out.append(evaluate_arena(g, store, ev.target, g.confidence or policy.confidence))
         elif isinstance(g, NonInferiorGate):
             out.extend(evaluate_non_inferior(policy, g, ev, base))
         else:
@@ -57,7 +60,7 @@ def evaluate(store: Store, policy: Policy, run_ids: Sequence[str], *,
     pre = (collect(store, policy, pre_mitigation_ids, "pre-mitigation")
            if pre_mitigation_ids else None)
     reqs = requirements(policy, cand)
-    results = gate_results(policy, cand, base)
+    results = gate_results(policy, cand, base, store)
     rows: list[RiskRow] = []
     if policy.risk is not None:
         deciding = risk_gate_ids(policy.risk)
@@ -66,7 +69,7 @@ def evaluate(store: Store, policy: Policy, run_ids: Sequence[str], *,
             if r.decided_by:
                 r.blocking = False  # these gates decide the release through the deploy rule
         post = {r.id: r.outcome for r in results}
-        pre_outcomes = ({r.id: r.outcome for r in gate_results(policy, pre, None)}
+        pre_outcomes = ({r.id: r.outcome for r in gate_results(policy, pre, None, store)}
                         if pre is not None else None)
         rows, deploy = scorecard(policy.risk, post, pre_outcomes)
         results.append(deploy)

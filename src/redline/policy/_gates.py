@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from redline.errors import NotFoundError
 from redline.policy._evidence import Evidence
 from redline.policy._report import Comparison, GateResult
 from redline.policy._schema import (
@@ -24,6 +25,7 @@ from redline.stats import (
     paired_difference_bound,
     pairs_to_show_non_inferiority,
 )
+from redline.store import Store
 
 ScopedGate = RateGate | NonInferiorGate
 _UNIT = {"probe": "probes", "sample": "samples"}
@@ -236,11 +238,47 @@ def _skip(res: GateResult, without_baseline: str) -> None:
         res.detail += "; skipped (without_baseline: skip)"
 
 
-def evaluate_arena(g: ArenaGate) -> GateResult:
+def evaluate_arena(g: ArenaGate, store: Store, model: str | None,
+                   confidence: float) -> GateResult:
+    """Win rate or rating margin against the best of the named competitors.
+
+    ``min_win_rate``: passes when the win rate's lower bound reaches it, fails
+    when even its upper bound falls short, else insufficient evidence.
+    ``min_rating_margin`` (e.g. -30: "within 30 points"): passes when our
+    rating's upper bound reaches the best competitor's rating plus the margin,
+    fails otherwise.
+    """
+    from redline.arena import gate_metrics
+
     want = (f"win rate >= {g.min_win_rate:g}" if g.min_win_rate is not None
             else f"rating margin >= {g.min_rating_margin:g}")
-    return GateResult(
-        id=g.id, kind="arena", outcome=Outcome.INSUFFICIENT, blocking=g.blocking,
-        scope=f"{g.arena} vs {', '.join(g.competitors)}",
-        detail=f"{want}: arena ratings are not wired into gates yet, so this gate cannot "
-               "pass or fail")
+    name = g.model or model
+    res = GateResult(id=g.id, kind="arena", outcome=Outcome.INSUFFICIENT, blocking=g.blocking,
+                     scope=f"{g.arena}: {name} vs {', '.join(g.competitors)}",
+                     confidence=confidence, comparator=">=")
+    if name is None:
+        res.detail = f"{want}: no model name (set `model:` on the gate)"
+        return res
+    try:
+        m = gate_metrics(store, g.arena, name, g.competitors, confidence=confidence)
+    except NotFoundError as exc:
+        res.detail = f"{want}: {exc}"
+        return res
+    res.n = m.battles
+    if g.min_win_rate is not None:
+        res.observed, res.bound, res.threshold = m.win_rate, m.win_rate_lower, g.min_win_rate
+        res.bound_label = "lower"
+        if m.win_rate_lower >= g.min_win_rate:
+            res.outcome = Outcome.PASS
+        elif m.win_rate_upper < g.min_win_rate:
+            res.outcome = Outcome.FAIL
+        res.detail = (f"win rate vs {m.baseline} {m.win_rate:.3f} "
+                      f"[{m.win_rate_lower:.3f}, {m.win_rate_upper:.3f}] over {m.battles} battles")
+        return res
+    margin = g.min_rating_margin or 0.0
+    res.observed = m.rating - m.competitor_rating
+    res.bound, res.bound_label, res.threshold = m.upper - m.competitor_rating, "upper", margin
+    res.outcome = Outcome.PASS if m.upper >= m.competitor_rating + margin else Outcome.FAIL
+    res.detail = (f"{name} {m.rating:.0f} [{m.lower:.0f}, {m.upper:.0f}] vs best competitor "
+                  f"{m.best_competitor} {m.competitor_rating:.0f}; {m.battles} battles")
+    return res

@@ -124,6 +124,8 @@ class ArenaGate(_Gate):
 
     kind: Literal["arena"]
     arena: str = Field(min_length=1)
+    #: Our model's name in the arena; default: the gated runs' target label.
+    model: str | None = None
     competitors: list[str] = Field(min_length=1)
     min_win_rate: float | None = Field(default=None, gt=0.0, lt=1.0)
     min_rating_margin: float | None = None
