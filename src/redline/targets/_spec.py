@@ -14,7 +14,22 @@ from redline._yamlpos import load_yaml
 from redline.errors import ConfigError
 
 
-class TargetSpec(BaseModel):
+class _TargetSettings(BaseModel):
+    """The settings a target takes besides provider and model (CLI flags, targets.yaml keys)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str | None = None
+    api_key_env: str | None = None
+    system_prompt: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    concurrency: int | None = Field(default=None, ge=1)
+    rpm: float | None = Field(default=None, gt=0)
+    tpm: float | None = Field(default=None, gt=0)
+    timeout_s: float = Field(default=120.0, gt=0)
+
+
+class TargetSpec(_TargetSettings):
     """A model under test: provider + model + endpoint + decoding settings + system prompt.
 
     ``digest`` covers everything that decides what the model says and where it
@@ -29,14 +44,6 @@ class TargetSpec(BaseModel):
     provider: str
     model: str
     name: str | None = None
-    base_url: str | None = None
-    api_key_env: str | None = None
-    system_prompt: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
-    concurrency: int | None = Field(default=None, ge=1)
-    rpm: float | None = Field(default=None, gt=0)
-    tpm: float | None = Field(default=None, gt=0)
-    timeout_s: float = Field(default=120.0, gt=0)
 
     @field_validator("provider", "model")
     @classmethod
@@ -112,19 +119,10 @@ class TargetsFile(BaseModel):
     targets: dict[str, TargetEntry]
 
 
-class TargetEntry(BaseModel):
+class TargetEntry(_TargetSettings):
     """One entry of targets.yaml; ``target`` is ``provider:model``."""
 
-    model_config = ConfigDict(extra="forbid")
     target: str
-    base_url: str | None = None
-    api_key_env: str | None = None
-    system_prompt: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
-    concurrency: int | None = Field(default=None, ge=1)
-    rpm: float | None = Field(default=None, gt=0)
-    tpm: float | None = Field(default=None, gt=0)
-    timeout_s: float = Field(default=120.0, gt=0)
 
 
 TargetsFile.model_rebuild()
