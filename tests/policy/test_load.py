@@ -88,14 +88,14 @@ def test_bad_policy_names_file_line_and_field(tmp_path: Path, case: str, text: s
     assert f"{path}:{line}" in result.stderr.replace("\n", "")
 
 
-def test_example_policy_loads_and_governance_is_free_form(tmp_path: Path) -> None:
+def test_example_policy_loads_with_its_governance(tmp_path: Path) -> None:
     policy = load_policy(EXAMPLE)
     assert policy.name == "example-release" and len(policy.suites) == 6
     assert policy.digest.startswith("sha256:")
+    assert policy.governance is not None and "safety_board" in policy.governance["roles"]
     write_suite(tmp_path)
-    with_gov = parse_policy(GOOD + "governance:\n  roles: {safety: [alice]}\n",
-                            tmp_path / "g.yaml")
-    assert with_gov.governance == {"roles": {"safety": ["alice"]}}
+    with pytest.raises(PolicyError, match=r"governance\.roles\.safety"):
+        parse_policy(GOOD + "governance:\n  roles: {safety: [alice]}\n", tmp_path / "g.yaml")
 
 
 def test_digest_ignores_formatting_but_not_content(tmp_path: Path) -> None:

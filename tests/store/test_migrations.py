@@ -5,6 +5,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 # Tables defined outside the store package register on Base when their module is imported.
+import redline.governance._models
 import redline.ledger._models  # noqa: F401
 from redline.store import HEAD, Store
 from redline.store._models import Base

@@ -29,6 +29,7 @@ from redline.cli._gate import (
 )
 from redline.cli._output import EXIT_INTERRUPTED, err
 from redline.cli._progress import ProgressDisplay
+from redline.cli._session import TokenOpt, gov_errors
 
 if TYPE_CHECKING:
     from redline.policy import CheckPlan, EarlyStopping
@@ -56,12 +57,20 @@ def check(
     junit: JunitOpt = None,
     markdown: MarkdownOpt = None,
     output: OutputOpt = None,
+    release: Annotated[str | None, typer.Option(
+        "--release", help="Attach the report to this release (lineage@version): its previous "
+                          "released version is the baseline and its incidents' regression "
+                          "probes run too.")] = None,
+    token: TokenOpt = None,
 ) -> None:
     """Run the policy's missing mandatory suites against TARGET, then gate.
 
-    Exit 0 pass, 1 a gate fails, 3 insufficient evidence, 2 bad input,
-    4 target unreachable, 130 interrupted (run again to continue).
+    Exit 0 pass, 1 a gate (or, with --release, a regression probe) fails,
+    3 insufficient evidence, 2 bad input, 4 target unreachable, 130
+    interrupted (run again to continue); with --release also 5/6/7 when the
+    token, the role or the release's state does not allow it.
     """
+    from redline.cli import _release_check as rel
     from redline.cli._run import _judge_spec, _spec
     from redline.engine import EngineSettings
     from redline.policy import evaluate, load_policy, plan_check, save_report
@@ -73,17 +82,37 @@ def check(
                      tpm, timeout, concurrency)
         judge = _judge_spec(judge_target, targets_file)
         with Store.open() as store:
-            base = [store.resolve_run_id(r) for r in baseline or []]
+            rc = None
+            if release is not None:
+                with gov_errors():
+                    rc = rel.start(store, release, token, spec, pol)
+            base = [store.resolve_run_id(r) for r in baseline or []] or (rc.baseline if rc else [])
             pre = [store.resolve_run_id(r) for r in pre_mitigation or []]
             settings = EngineSettings(concurrency=concurrency or spec.concurrency or 16)
             plan = plan_check(store, pol, spec, settings, judge_target=judge,
                               early_stopping=not no_early_stop, paired=bool(base))
             stopped = _execute(store, plan, bars=not (no_progress or as_json), say=not as_json)
+            if rc is not None:
+                rel.run_regressions(store, rc, spec, settings, bars=not (no_progress or as_json),
+                                    say=not as_json)
             report = evaluate(store, pol, plan.run_ids, baseline_ids=base,
                               pre_mitigation_ids=pre, target_digest=spec.digest,
                               early_stopping=stopped)
             save_report(store, report)
-    emit(report, as_json=as_json, junit=junit, markdown=markdown, output=output)
+            view = None
+            if rc is not None:
+                with gov_errors():
+                    view = rel.finish(store, rc, report)
+    try:
+        emit(report, as_json=as_json, junit=junit, markdown=markdown, output=output)
+    except typer.Exit as done:
+        if view is None or rc is None:
+            raise
+        if not as_json:
+            from redline.cli._release_show import print_line
+
+            print_line(view, rc.principal)
+        raise typer.Exit(rel.exit_code(done.exit_code, view)) from None
 
 
 def _execute(store: Store, plan: CheckPlan, *, bars: bool, say: bool) -> EarlyStopping:

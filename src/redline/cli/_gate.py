@@ -55,7 +55,8 @@ def gate_errors() -> Iterator[None]:
         fail(_escape(str(exc)), EXIT_RUNTIME)
     except RedlineError as exc:
         fail(_escape(str(exc)), EXIT_USAGE)
-    except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+    except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort,
+            typer.Exit):
         raise
     except Exception as exc:
         import traceback

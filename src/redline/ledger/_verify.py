@@ -25,6 +25,9 @@ What is checked, and what can be named:
 - A checkpoint given from outside is also checked the way an auditor would:
   a consistency proof from it to the newest signed head, built from the store
   and verified with RFC 9162's algorithm, proves the log only grew.
+- Tables whose rows the events record (governance) are checked against the
+  events by the record checks registered in ``_records``: an edited, inserted
+  or deleted row is named with the event that last wrote it.
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ class Problem(BaseModel):
 
     ``kind``: ``edited``, ``moved``, ``inserted``, ``missing``, ``unexpected``, ``unreadable``,
     ``rewritten``, ``truncated``, ``bad-checkpoint``, ``checkpoint-deleted``,
-    ``tile``, ``inconsistent``.
+    ``tile``, ``inconsistent``; from record checks: ``record-edited``,
+    ``record-inserted``, ``record-deleted``, ``evidence-edited``, ``evidence-deleted``.
     """
 
     kind: str
@@ -139,6 +143,9 @@ def verify_ledger(store: Store, verifier: Verifier,
         scan.run()
         checks = _check_roots(anchors, scan, problems)
         consistency = _consistency(conn, anchors, scan, problems)
+        from redline.ledger._records import run_record_checks  # checks import this module
+
+        problems += run_record_checks(conn)
     _tail_warnings(anchors, scan.acc.size, warnings)
     return VerifyReport(size=scan.acc.size, root_hash=scan.acc.root().hex(), checkpoints=checks,
                         consistency=consistency, problems=problems, warnings=warnings)

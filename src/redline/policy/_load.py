@@ -62,6 +62,10 @@ def parse_policy(text: str, path: Path) -> Policy:
     except ValidationError as exc:
         raise PolicyError(_describe(doc, exc)) from exc
     problems = cross_check(policy, path.parent)
+    if policy.governance is not None:
+        from redline.governance._rules import check_section  # governance builds on policy
+
+        problems += check_section(policy.governance, {g.id: g.kind for g in policy.gates})
     if problems:
         raise PolicyError("\n".join(_line(doc, loc, msg) for loc, msg in problems))
     policy._path = str(path)

@@ -173,7 +173,8 @@ class Policy(_Strict):
     suites: dict[Identifier, SuiteRequirement] = Field(min_length=1)
     gates: list[Gate] = Field(min_length=1)
     risk: Risk | None = None
-    #: Roles, sign-offs, vetoes, waivers, pause rules: filled in by the governance issue.
+    #: Roles, permissions, sign-offs, vetoes, waivers, pause rules: validated by the loader
+    #: against ``redline.governance``'s schema (kept there: governance builds on policies).
     governance: dict[str, Any] | None = None
 
     _path: str = PrivateAttr(default="<policy>")

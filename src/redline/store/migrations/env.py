@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import redline.ledger._models  # noqa: F401  (the ledger's tables are part of the schema)
+# The ledger's and governance's tables are part of the schema.
+import redline.governance._models
+import redline.ledger._models  # noqa: F401
 from redline.store._models import Base
 
 config = context.config
