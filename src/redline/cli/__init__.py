@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from redline.cli import _arena, _attacks, _judge, _ledger, _runs, _suites, _targets
+from redline.cli import (
+    _arena,
+    _attacks,
+    _incident,
+    _judge,
+    _ledger,
+    _release,
+    _runs,
+    _suites,
+    _targets,
+    _users,
+)
 from redline.cli._check import check
 from redline.cli._gate import gate
+from redline.cli._report import app as report_app
 from redline.cli._run import run
+from redline.cli._serve import serve
 
 app = typer.Typer(
     name="redline",
@@ -27,6 +40,13 @@ app.add_typer(_attacks.app, name="attacks")
 app.add_typer(_judge.app, name="judges")
 app.add_typer(_ledger.app, name="ledger")
 app.command("judge")(_judge.judge_file)
+app.command("init")(_users.init)
+app.add_typer(_users.app, name="users")
+app.add_typer(_users.policies_app, name="policies")
+app.add_typer(_release.app, name="release")
+app.add_typer(_incident.app, name="incident")
+app.command("serve")(serve)
+app.add_typer(report_app, name="report")
 
 
 @app.command("version")
