@@ -2,6 +2,7 @@
 
 # Importing the modules registers the built-in judges.
 from redline.judges import _choice as _choice
+from redline.judges import _classifier as _classifier
 from redline.judges import _ensemble as _ensemble
 from redline.judges import _llm as _llm
 from redline.judges import _match as _match
