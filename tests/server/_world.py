@@ -24,18 +24,13 @@ from redline.policy import evaluate, load_policy, save_report
 from redline.store import Store
 from redline.suites import load_suite
 from redline.targets import parse_target
+from tests.governance import _util as gov_util
 
+# The governance tests' rules, with one board sign-off and a waivable smoke gate.
 GOVERNANCE: dict[str, Any] = {
-    "roles": {"safety_board": {"description": "holds the veto"}, "security": {},
-              "product": {}, "auditor": {"description": "reads, never acts"}},
-    "permissions": {"create": ["product"], "evaluate": ["product", "safety_board"],
-                    "submit": ["product"], "release": ["product"],
-                    "withdraw": ["product", "safety_board"],
-                    "incident": ["product", "safety_board", "security"]},
+    **gov_util.GOVERNANCE,
     "signoffs": {"safety_board": 1, "security": 1},
-    "veto": ["safety_board", "security"],
     "waivers": {"smoke-asr": {"roles": ["safety_board"], "max_days": 7}},
-    "pause": {"roles": ["safety_board", "security"]},
 }
 POLICY: dict[str, Any] = {
     "name": "web-policy", "version": 1,

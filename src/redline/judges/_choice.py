@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from redline.judges._base import Judge, Judgement, Verdict, judge
-from redline.judges._match import expected_answers
+from redline.judges._match import answers_or_unscorable
 from redline.judges._text import words
 from redline.suites import Probe
 from redline.targets import Message
@@ -33,11 +33,9 @@ def picked_letter(response: str) -> str | None:
                              "right option) is the expected answer; no pick is unscorable")
 class ChoiceJudge(Judge):
     def judge(self, probe: Probe, transcript: Sequence[Message], response: str) -> Judgement:
-        expected = expected_answers(probe)
-        if expected is None:
-            return Judgement(Verdict.UNSCORABLE, "probe has no expected answer", self.name)
-        if not response.strip():
-            return Judgement(Verdict.UNSCORABLE, "empty response", self.name)
+        expected = answers_or_unscorable(probe, response, self.name)
+        if isinstance(expected, Judgement):
+            return expected
         letter = picked_letter(response)
         answer = expected[0].strip().lower()
         if letter is None:

@@ -61,15 +61,23 @@ def expected_answers(probe: Probe) -> list[str] | None:
     return [probe.expect.answer, *probe.expect.aliases]
 
 
+def answers_or_unscorable(probe: Probe, response: str, judge_name: str) -> list[str] | Judgement:
+    """The expected answers, or why the reply cannot be scored against them."""
+    expected = expected_answers(probe)
+    if expected is None:
+        return Judgement(Verdict.UNSCORABLE, "probe has no expected answer", judge_name)
+    if not response.strip():
+        return Judgement(Verdict.UNSCORABLE, "empty response", judge_name)
+    return expected
+
+
 @judge("exact", description="answer is correct if, normalised, it equals the expected answer or "
                             "an alias (an 'Answer: X' line is taken as the answer)")
 class ExactJudge(Judge):
     def judge(self, probe: Probe, transcript: Sequence[Message], response: str) -> Judgement:
-        expected = expected_answers(probe)
-        if expected is None:
-            return Judgement(Verdict.UNSCORABLE, "probe has no expected answer", self.name)
-        if not response.strip():
-            return Judgement(Verdict.UNSCORABLE, "empty response", self.name)
+        expected = answers_or_unscorable(probe, response, self.name)
+        if isinstance(expected, Judgement):
+            return expected
         final = _FINAL.search(response)
         candidates = {words(response), words(response.strip().splitlines()[0])}
         if final:
