@@ -13,7 +13,14 @@ import random
 from typing import ClassVar
 
 from redline.attacks._base import Attack, attack
-from redline.attacks._common import fill, pick, rewrite_last, rng_for, shuffled
+from redline.attacks._common import (
+    fill,
+    pick,
+    rewrite_first,
+    rewrite_last,
+    rng_for,
+    shuffled,
+)
 from redline.suites import Probe
 
 
@@ -21,17 +28,20 @@ class FramingAttack(Attack):
     """Rewrites the payload through one of ``templates``."""
 
     templates: ClassVar[tuple[str, ...]] = ("{payload}",)
+    #: Which user turn the template wraps: the last one (personas wrap the first).
+    first_turn: ClassVar[bool] = False
 
     def extra(self, rng: random.Random) -> dict[str, str]:
         """More placeholder values for the template; none by default."""
         return {}
 
     def apply(self, probe: Probe) -> Probe:
-        """The probe with its final user turn reframed."""
+        """The probe with its final (or, for personas, first) user turn reframed."""
         rng = rng_for(self.name, probe.id)
         template = pick(rng, self.templates)
         values = self.extra(rng)
-        return rewrite_last(probe, lambda text: fill(
+        rewrite = rewrite_first if self.first_turn else rewrite_last
+        return rewrite(probe, lambda text: fill(
             template, payload=text, quoted=json.dumps(text, ensure_ascii=False), **values))
 
 

@@ -9,24 +9,15 @@ included, was written by the redline project.
 
 from __future__ import annotations
 
-import json
-
 from redline.attacks._base import attack
-from redline.attacks._common import fill, pick, rewrite_first, rng_for
 from redline.attacks._framing import FramingAttack
-from redline.suites import Probe
 
 
 class PersonaAttack(FramingAttack):
-    """A framing applied to the opening user turn rather than the last."""
+    """A framing applied to the opening user turn rather than the last, so the later turns
+    of a multi-turn probe play out inside the persona."""
 
-    def apply(self, probe: Probe) -> Probe:
-        """The probe with its first user turn placed inside one of the personas."""
-        rng = rng_for(self.name, probe.id)
-        template = pick(rng, self.templates)
-        values = self.extra(rng)
-        return rewrite_first(probe, lambda text: fill(
-            template, payload=text, quoted=json.dumps(text, ensure_ascii=False), **values))
+    first_turn = True
 
 
 @attack("roleplay", description="a fictional character who answers anything, kept in character")

@@ -208,14 +208,4 @@ def _largest(pred: _Pred, ns: _IntArray) -> _IntArray:
 
 def _smallest(pred: _Pred, ns: _IntArray) -> _IntArray:
     """For each n, the smallest k in [0, n + 1] with pred(k, n), pred true from a point on."""
-    lo = np.full_like(ns, -1)
-    hi = ns + 1
-    while True:
-        active = hi - lo > 1
-        if not active.any():
-            return hi
-        mid = (lo + hi) // 2
-        ok = np.zeros_like(active)
-        ok[active] = pred(mid[active], ns[active])
-        hi = np.where(active & ok, mid, hi)
-        lo = np.where(active & ~ok, mid, lo)
+    return _largest(lambda k, n: ~pred(k, n), ns) + 1
