@@ -140,8 +140,10 @@ class Store:
         return self.list_runs(run_id=run_id)[0]
 
     def list_runs(self, *, run_id: str | None = None, limit: int | None = None) -> list[RunInfo]:
-        counts = (select(SampleRow.run_id, func.count().label("n"))
-                  .group_by(SampleRow.run_id).subquery())
+        per_run = select(SampleRow.run_id, func.count().label("n"))
+        if run_id is not None:  # count one run's samples, not the whole table's
+            per_run = per_run.where(SampleRow.run_id == run_id)
+        counts = per_run.group_by(SampleRow.run_id).subquery()
         q = (select(RunRow, func.coalesce(counts.c.n, 0))
              .outerjoin(counts, counts.c.run_id == RunRow.id)
              .order_by(RunRow.created_at.desc(), RunRow.id.desc()))
