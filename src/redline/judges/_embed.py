@@ -73,23 +73,8 @@ class Embedder:
         self._np: Any = importlib.import_module("numpy")
         # through import_module: the heavy modules stay untyped (Any) for mypy
         self._torch: Any = importlib.import_module("torch")
-        transformers: Any = importlib.import_module("transformers")
         self.max_tokens = _max_tokens(self.path)
-        hf_logging = transformers.utils.logging
-        progress_bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # loader deprecation chatter is not ours
-                self._tokenizer: Any = transformers.AutoTokenizer.from_pretrained(
-                    str(self.path), local_files_only=True)
-                self._model: Any = transformers.AutoModel.from_pretrained(
-                    str(self.path), local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot load the embedding model from {self.path}: {exc}") from exc
-        finally:
-            if progress_bars:
-                hf_logging.enable_progress_bar()
+        self._tokenizer, self._model = load_pretrained(self.path)
         self._model.to(device)
         self._model.eval()
         self._lock = threading.Lock()  # one forward pass at a time: the cores are shared
@@ -116,6 +101,26 @@ class Embedder:
             pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
             pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
         return pooled.float().cpu().numpy()
+
+
+def load_pretrained(path: Path) -> tuple[Any, Any]:
+    """(tokenizer, model) of the MiniLM files at ``path``, offline, without loader chatter."""
+    require()
+    transformers: Any = importlib.import_module("transformers")
+    hf_logging = transformers.utils.logging
+    progress_bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # loader deprecation chatter is not ours
+            tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            model = transformers.AutoModel.from_pretrained(str(path), local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot load the embedding model from {path}: {exc}") from exc
+    finally:
+        if progress_bars:
+            hf_logging.enable_progress_bar()
+    return tokenizer, model
 
 
 def _max_tokens(path: Path) -> int:
