@@ -69,3 +69,15 @@ def store(db_url: str) -> Iterator[object]:
     s = Store.open(db_url)
     yield s
     s.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Close the two /dev/null files llama-cpp-python opens at import and never closes,
+    so the interpreter does not print ResourceWarnings after the summary."""
+    import sys
+
+    utils = sys.modules.get("llama_cpp._utils")
+    for name in ("outnull_file", "errnull_file"):
+        handle = getattr(utils, name, None)
+        if handle is not None and not handle.closed:
+            handle.close()
