@@ -59,6 +59,9 @@ SEED = 0
 BLOCKS = ((0, DIMENSION, 1.0), (DIMENSION, 2 * DIMENSION, 1.0), (2 * DIMENSION, None, 5.0))
 
 
+MIN_STD = 1e-5
+
+
 def load(name: str) -> list[dict[str, Any]]:
     path = DATA / f"classifier_{name}.jsonl"
     with path.open(encoding="utf-8") as f:
@@ -66,13 +69,19 @@ def load(name: str) -> list[dict[str, Any]]:
 
 
 def scaling(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-column (mean, multiplier) that standardises each block and applies its weight."""
+    """Per-column (mean, multiplier) that standardises each block and applies its weight.
+
+    Columns that barely vary (MiniLM has a dimension that is float noise around 1e-8) get
+    multiplier 0: standardising them would turn rounding noise, which differs between
+    machines and BLAS builds, into weights of millions."""
     mean = x.mean(axis=0)
     std = x.std(axis=0)
-    std[std < 1e-12] = 1.0
+    constant = std < MIN_STD
+    std[constant] = 1.0
     mult = np.empty_like(std)
     for start, stop, weight in BLOCKS:
         mult[start:stop] = weight / std[start:stop]
+    mult[constant] = 0.0
     return mean, mult
 
 
