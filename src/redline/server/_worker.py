@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Coroutine
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from redline.engine import Tally, execute_run
@@ -25,24 +25,21 @@ from redline.store import Store
 
 @dataclass(slots=True)
 class Progress:
-    """What a watcher sees of one run the worker handles."""
+    """What a watcher sees of one run the worker handles: its state and the engine's tally."""
 
     run_id: str
     state: str  # queued, running, completed, stopped, interrupted, failed
-    total: int
-    done: int = 0
-    complied: int = 0
-    refused: int = 0
-    partial: int = 0
-    unscorable: int = 0
-    errors: int = 0
+    tally: Tally
     started_at: float | None = None
     finished_at: float | None = None
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["fraction"] = self.done / self.total if self.total else 1.0
+        counts = asdict(self.tally)
+        del counts["sent"]  # engine-internal: requests in flight
+        d = {"run_id": self.run_id, "state": self.state, **counts,
+             "started_at": self.started_at, "finished_at": self.finished_at, "error": self.error}
+        d["fraction"] = self.tally.done / self.tally.total if self.tally.total else 1.0
         return d
 
 
@@ -109,7 +106,7 @@ class RunWorker:
             current = self._progress.get(run_id)
             if current is not None and current.state in {"queued", "running"}:
                 return current
-            progress = Progress(run_id=run_id, state="queued", total=total)
+            progress = Progress(run_id=run_id, state="queued", tally=Tally(total=total))
             self._progress[run_id] = progress
         coro = self._execute(progress, concurrency)
         self._futures[run_id] = self._run_on_loop(coro)
@@ -125,8 +122,7 @@ class RunWorker:
             p.state, p.started_at = "running", time.time()
 
             def update(t: Tally) -> None:
-                p.total, p.done, p.complied, p.refused = t.total, t.done, t.complied, t.refused
-                p.partial, p.unscorable, p.errors = t.partial, t.unscorable, t.errors
+                p.tally = replace(t)  # a snapshot: the engine keeps counting in its own
 
             try:
                 outcome = await execute_run(self.store, p.run_id, concurrency=concurrency,
