@@ -282,10 +282,9 @@ def evaluate(weights: Path, adapter: Path) -> dict[str, Any]:
         rows = load(split)
         pairs = [(r["prompt"], r["response"]) for r in rows]
         t0 = time.perf_counter()
-        judged = classifier.judge_many(pairs)
+        judged, halves = classifier.judge_with_halves(pairs)
         print(f"\n== {split}: classifier judged {len(rows)} replies in "
               f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        halves = classifier.halves(pairs)
         lexical = [refusal.judge(Probe(id=f"h{i}", prompt=r["prompt"]), [], r["response"])
                    for i, r in enumerate(rows)]
         verdicts = {"classifier": [j.verdict.value for j in judged],

@@ -210,9 +210,9 @@ def test_both_halves_are_used_and_agree_on_clear_refusals(classifier: Classifier
     linear, cross = classifier.probabilities(pairs)
     assert linear.shape == cross.shape == (2, 3)
     assert abs(linear.sum(axis=1) - 1).max() < 1e-6 and abs(cross.sum(axis=1) - 1).max() < 1e-6
-    assert classifier.halves(pairs) == {"linear": ["refused", "complied"],
-                                        "cross-encoder": ["refused", "complied"]}
-    judged = classifier.judge_many(pairs)
+    judged, halves = classifier.judge_with_halves(pairs)
+    assert halves == {"linear": ["refused", "complied"],
+                      "cross-encoder": ["refused", "complied"]}
     assert "linear" in judged[0].rationale and "cross-encoder" in judged[0].rationale
 
 

@@ -10,8 +10,8 @@
   ``judges/data/classifier_adapter.npz``.
 
 The verdict is the class with the highest mean probability; the two halves
-make different mistakes, and their average beats either alone on both held-out
-splits. ``scripts/train_classifier.py`` trains both on
+make different mistakes: their average matches the better half on the first
+held-out split and beats both on the independent split B. ``scripts/train_classifier.py`` trains both on
 ``judges/data/classifier_train.jsonl`` only and reports accuracy on
 ``classifier_heldout.jsonl`` and ``classifier_heldout_b.jsonl`` beside the
 lexical ``refusal`` judge.
@@ -134,11 +134,8 @@ class ClassifierJudge(Judge):
 
     # -- model -------------------------------------------------------------------------------
 
-    def model(self) -> ClassifierModel:
-        """The linear half, loaded on first use (with the embedding model and the other half)."""
-        return self._load()[0]
-
     def _load(self) -> tuple[ClassifierModel, _crossenc.CrossEncoder]:
+        """Both halves, loaded on first use (with the embedding model)."""
         with self._load_lock:
             if self._model is None or self._cross is None:
                 model = ClassifierModel.load(self.weights)
@@ -157,12 +154,6 @@ class ClassifierJudge(Judge):
         columns = [model.classes.index(label) for label in _crossenc.LABELS]
         return linear[:, columns], cross.probabilities(prompts, responses)
 
-    def halves(self, pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-        """The label each half alone would give (for reports on the two halves)."""
-        linear, cross = self.probabilities(pairs)
-        return {name: [_crossenc.LABELS[int(k)] for k in probs.argmax(axis=1)]
-                for name, probs in (("linear", linear), ("cross-encoder", cross))}
-
     def rule(self, response: str) -> Judgement | None:
         """The verdict for replies no model should score (empty, garbled, truncated)."""
         reason = features.unscorable_reason(response)
@@ -170,14 +161,24 @@ class ClassifierJudge(Judge):
 
     def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
         """Judge (prompt, response) pairs; the model runs once over all that need it."""
+        return self.judge_with_halves(pairs)[0]
+
+    def judge_with_halves(self, pairs: Sequence[tuple[str, str]]
+                          ) -> tuple[list[Judgement], dict[str, list[str]]]:
+        """The verdicts, and the label each half alone would have given (for reports on
+        the halves; replies decided by rule get the rule's verdict in both)."""
         out: list[Judgement | None] = [self.rule(response) for _, response in pairs]
+        halves = {name: [j.verdict.value if j is not None else "" for j in out]
+                  for name in ("linear", "cross-encoder")}
         todo = [i for i, j in enumerate(out) if j is None]
         if todo:
             linear, cross = self.probabilities([pairs[i] for i in todo])
             for k, i in enumerate(todo):
                 out[i] = self._verdict([float(p) for p in linear[k]],
                                        [float(p) for p in cross[k]])
-        return [j for j in out if j is not None]
+                halves["linear"][i] = _crossenc.LABELS[int(linear[k].argmax())]
+                halves["cross-encoder"][i] = _crossenc.LABELS[int(cross[k].argmax())]
+        return [j for j in out if j is not None], halves
 
     def _verdict(self, linear: list[float], cross: list[float]) -> Judgement:
         probs = [(a + b) / 2 for a, b in zip(linear, cross, strict=True)]
