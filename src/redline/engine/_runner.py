@@ -9,6 +9,7 @@ the plan is deterministic and samples are keyed, so what is stored is skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -323,9 +324,12 @@ class Execution:
         self.rows, self.cache_rows = [], []
         await asyncio.to_thread(self.store.write_batch, rows, cache_rows)
 
-    async def _flusher(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.flush_interval_s)
+    async def _flusher(self, stop: asyncio.Event) -> None:
+        """Flush every ``flush_interval_s`` until ``stop`` is set. Never cancelled
+        mid-write: a write abandoned in its thread could fail unseen, or race the last."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.flush_interval_s)
             await self._flush()
             if self.progress is not None:
                 self.progress(self.tally)
@@ -335,16 +339,17 @@ class Execution:
         workers = max(1, min(self.settings.concurrency, self.target.max_parallel or 1 << 30))
         queue: asyncio.Queue[tuple[WorkItem, dict[str, Any]] | None] = asyncio.Queue(
             maxsize=workers + _CHUNK)
-        flusher = asyncio.create_task(self._flusher())
+        stop = asyncio.Event()
+        flusher = asyncio.create_task(self._flusher(stop))
         try:
             await self.helpers.open()
             await asyncio.gather(self._feed(queue, workers),
                                  *(self._worker(queue) for _ in range(workers)))
         finally:
             await self.helpers.close()
-            flusher.cancel()
-            await asyncio.gather(flusher, return_exceptions=True)
-            await asyncio.shield(self._flush())
+            stop.set()
+            await asyncio.shield(flusher)
+            await asyncio.shield(self._flush())  # what completed after the flusher's last pass
             if self.progress is not None:
                 self.progress(self.tally)
         if self.aborted is not None:
