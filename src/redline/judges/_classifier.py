@@ -7,11 +7,13 @@
   regression whose weights ship in ``judges/data/classifier_weights.json``.
 - The cross-encoder half (:mod:`._crossenc`) runs MiniLM over prompt and reply
   together, with LoRA updates and a head that ship in
-  ``judges/data/classifier_adapter.npz``.
+  ``judges/data/classifier_adapter.npz``, and again with a second set trained
+  with another seed (``classifier_adapter_1.npz``); their probabilities are averaged.
 
-The verdict is the class with the highest mean probability; the two halves
-make different mistakes: their average matches the better half on the first
-held-out split and beats both on the independent split B. ``scripts/train_classifier.py`` trains both on
+The verdict is the class with the highest mean probability. The halves make
+different mistakes: on the independent held-out split B their average beats
+both; on the first split it is a little below the cross-encoders alone
+(the README gives the figures). ``scripts/train_classifier.py`` trains both on
 ``judges/data/classifier_train.jsonl`` only and reports accuracy on
 ``classifier_heldout.jsonl`` and ``classifier_heldout_b.jsonl`` beside the
 lexical ``refusal`` judge.
@@ -117,16 +119,17 @@ class ClassifierJudge(Judge):
     """
 
     def __init__(self, options: JudgeOptions | None = None,
-                 weights: Path = WEIGHTS_PATH, adapter: Path = _crossenc.ADAPTER_PATH) -> None:
+                 weights: Path = WEIGHTS_PATH,
+                 adapter: Path | Sequence[Path] = _crossenc.ADAPTER_PATHS) -> None:
         super().__init__(options)
         missing = _embed.missing_requirements()
         if missing:
             raise ConfigError(f"judge 'classifier' needs {', '.join(missing)}, not installed; "
                               f"run: {_embed.INSTALL_HINT}")
         self.weights = weights
-        self.adapter = adapter
+        self.adapters = (adapter,) if isinstance(adapter, Path) else tuple(adapter)
         self._model: ClassifierModel | None = None
-        self._cross: _crossenc.CrossEncoder | None = None
+        self._cross: _crossenc.CrossEnsemble | None = None
         self._load_lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._pending: list[tuple[str, str, asyncio.Future[Judgement]]] = []
@@ -134,12 +137,12 @@ class ClassifierJudge(Judge):
 
     # -- model -------------------------------------------------------------------------------
 
-    def _load(self) -> tuple[ClassifierModel, _crossenc.CrossEncoder]:
+    def _load(self) -> tuple[ClassifierModel, _crossenc.CrossEnsemble]:
         """Both halves, loaded on first use (with the embedding model)."""
         with self._load_lock:
             if self._model is None or self._cross is None:
                 model = ClassifierModel.load(self.weights)
-                cross = _crossenc.CrossEncoder(self.adapter)
+                cross = _crossenc.CrossEnsemble(self.adapters)
                 _embed.get_embedder()
                 self._model, self._cross = model, cross
             return self._model, self._cross
