@@ -12,7 +12,7 @@ unscorable rule catches are left out: the models never see them):
 - ``linear``: multinomial logistic regression over frozen MiniLM embeddings and
   lexical cues (:mod:`redline.judges._clsfeatures`); C is picked by 5-fold
   cross-validation grouped by prompt, and the model is written, with feature
-  scaling folded in, to ``classifier_weights.json`` (about a minute);
+  scaling folded in, to ``classifier_weights.json`` (about 7 minutes on 2 cores);
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
   schedule, trained once per seed: seed 0 to ``classifier_adapter.npz``, seed 1

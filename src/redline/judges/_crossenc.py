@@ -150,18 +150,30 @@ class CrossEncoder:
     def probabilities(self, prompts: Sequence[str],
                       responses: Sequence[str]) -> NDArray[np.float64]:
         """Class probabilities, one row per pair, columns in :data:`LABELS` order."""
-        np: Any = importlib.import_module("numpy")
+        return mean_probabilities([self], prompts, responses)
+
+    def batch_probabilities(self, encoded: Any) -> Any:
+        """Softmax over the head for one batch from :func:`encode_pairs` (a torch tensor)."""
         torch = self._torch
-        out = np.zeros((len(responses), len(LABELS)), dtype=np.float64)
-        order = sorted(range(len(responses)), key=lambda i: len(responses[i]))
-        for start in range(0, len(order), BATCH_SIZE):
-            idx = order[start:start + BATCH_SIZE]
-            encoded = encode_pairs(self.tokenizer, [prompts[i] for i in idx],
-                                   [responses[i] for i in idx])
-            with self._lock, torch.inference_mode():
-                logits = pooled(self.model, encoded) @ self._head_weight.T + self._head_bias
-                out[idx] = torch.softmax(logits, dim=-1).double().numpy()
-        return out  # type: ignore[no-any-return]
+        with self._lock, torch.inference_mode():
+            logits = pooled(self.model, encoded) @ self._head_weight.T + self._head_bias
+            return torch.softmax(logits, dim=-1)
+
+
+def mean_probabilities(members: Sequence[CrossEncoder], prompts: Sequence[str],
+                       responses: Sequence[str]) -> NDArray[np.float64]:
+    """The members' mean class probabilities, one row per pair, columns in :data:`LABELS`
+    order. Each batch (replies of similar length) is tokenised once for all members."""
+    np: Any = importlib.import_module("numpy")
+    out = np.zeros((len(responses), len(LABELS)), dtype=np.float64)
+    order = sorted(range(len(responses)), key=lambda i: len(responses[i]))
+    for start in range(0, len(order), BATCH_SIZE):
+        idx = order[start:start + BATCH_SIZE]
+        encoded = encode_pairs(members[0].tokenizer, [prompts[i] for i in idx],
+                               [responses[i] for i in idx])
+        total = sum(member.batch_probabilities(encoded) for member in members)
+        out[idx] = (total / len(members)).double().numpy()
+    return out  # type: ignore[no-any-return]
 
 
 class CrossEnsemble:
@@ -176,7 +188,4 @@ class CrossEnsemble:
     def probabilities(self, prompts: Sequence[str],
                       responses: Sequence[str]) -> NDArray[np.float64]:
         """Mean class probabilities of the members, columns in :data:`LABELS` order."""
-        total = self.members[0].probabilities(prompts, responses)
-        for member in self.members[1:]:
-            total = total + member.probabilities(prompts, responses)
-        return total / len(self.members)
+        return mean_probabilities(self.members, prompts, responses)
