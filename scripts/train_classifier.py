@@ -15,7 +15,8 @@ unscorable rule catches are left out: the models never see them):
   scaling folded in, to ``classifier_weights.json`` (about 7 minutes on 2 cores);
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
-  schedule, trained once per seed: seed 0 to ``classifier_adapter.npz``, seed 1
+  schedule (matrix products in bfloat16 autocast since this commit; the shipped
+  adapters were trained in float32), trained once per seed: seed 0 to ``classifier_adapter.npz``, seed 1
   to ``classifier_adapter_1.npz`` (about 40 minutes each on 2 cores); the judge
   averages them. ``--seed N --adapter PATH`` trains one (for experiments).
 
@@ -248,9 +249,12 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
         for idx in batches:
             encoded = crossenc.encode_pairs(tokenizer, [rows[i]["prompt"] for i in idx],
                                             [rows[i]["response"] for i in idx])
-            loss = torch.nn.functional.cross_entropy(
-                head(crossenc.pooled(model, encoded)), y[idx], weight=class_weight,
-                label_smoothing=0.05)
+            # bfloat16 matrix products, float32 weights and loss: about 2.4x faster on
+            # CPUs with native bfloat16 (bench/classifier_training.py measures it)
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                logits = head(crossenc.pooled(model, encoded))
+            loss = torch.nn.functional.cross_entropy(logits.float(), y[idx], weight=class_weight,
+                                                     label_smoothing=0.05)
             loss.backward()
             optimiser.step()
             optimiser.zero_grad()
@@ -271,6 +275,7 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             "training": {"data": "classifier_train.jsonl",
                          "data_sha256": hashlib.sha256(data).hexdigest(),
                          "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr,
+                         "precision": "bfloat16 autocast",
                          "seed": seed}}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     with out.open("wb") as fh:
