@@ -24,7 +24,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from train_classifier import LoRALinear
+from train_classifier import attach_lora, training_logits
 
 from redline.judges import _crossenc as crossenc
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
@@ -38,14 +38,9 @@ def main() -> int:
     args = parser.parse_args()
     torch.manual_seed(0)
     _, model = load_pretrained(model_dir())
-    for param in model.parameters():
-        param.requires_grad = False
-    wrapped = []
-    for _, parent, attribute in list(crossenc.lora_targets(model)):
-        wrapped.append(LoRALinear(getattr(parent, attribute), crossenc.RANK,
-                                  crossenc.ALPHA / crossenc.RANK))
-        setattr(parent, attribute, wrapped[-1])
-        torch.nn.init.normal_(wrapped[-1].b, std=0.01)  # a trained-looking update, not zeros
+    wrapped = list(attach_lora(model).values())
+    for m in wrapped:
+        torch.nn.init.normal_(m.b, std=0.01)  # a trained-looking update, not zeros
     head = torch.nn.Linear(DIMENSION, len(crossenc.LABELS))
     params = [p for m in wrapped for p in (m.a, m.b)] + list(head.parameters())
     optimiser = torch.optim.AdamW(params, lr=1e-6)
@@ -54,18 +49,16 @@ def main() -> int:
                "token_type_ids": torch.zeros_like(ids)}
     labels = torch.randint(0, len(crossenc.LABELS), (args.batch,))
 
-    def logits(bf16: bool) -> torch.Tensor:
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            return head(crossenc.pooled(model, encoded)).float()
-
     def step(bf16: bool) -> None:
-        loss = torch.nn.functional.cross_entropy(logits(bf16), labels)
+        loss = torch.nn.functional.cross_entropy(training_logits(model, head, encoded, bf16),
+                                                 labels)
         loss.backward()
         optimiser.step()
         optimiser.zero_grad()
 
     with torch.no_grad():
-        gap = float((logits(True) - logits(False)).abs().max())
+        gap = float((training_logits(model, head, encoded, True)
+                     - training_logits(model, head, encoded, False)).abs().max())
     times: dict[bool, list[float]] = {False: [], True: []}
     for _ in range(2):  # alternate, so drift in machine load hits both alike
         for bf16 in (False, True):
@@ -74,10 +67,10 @@ def main() -> int:
             for _ in range(args.steps):
                 step(bf16)
             times[bf16].append((time.perf_counter() - start) / args.steps)
-    fp32, bf16 = statistics.median(times[False]), statistics.median(times[True])
+    fp32, bf16_time = statistics.median(times[False]), statistics.median(times[True])
     print(f"batch {args.batch} x {args.tokens} tokens, {torch.get_num_threads()} threads")
     print(f"  float32           {fp32:6.3f} s/step")
-    print(f"  bfloat16 autocast {bf16:6.3f} s/step   ({fp32 / bf16:.2f}x faster)")
+    print(f"  bfloat16 autocast {bf16_time:6.3f} s/step   ({fp32 / bf16_time:.2f}x faster)")
     print(f"  largest logit difference on one forward pass: {gap:.4f}")
     return 0
 
