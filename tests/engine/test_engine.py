@@ -136,13 +136,18 @@ def test_rpm_limit_paces_requests(store: Store) -> None:
 
 
 def test_resume_after_cancel_finishes_without_duplicates(store: Store) -> None:
-    spec = parse_target("mock:mixed", params={"latency_ms": 5})
+    spec = parse_target("mock:mixed", params={"latency_ms": 20})
     rp = RunPlan(suite=suite(120), spec=spec)
-    run_id = create_run(store, rp, EngineSettings(concurrency=8, use_cache=False))
+    run_id = create_run(store, rp, EngineSettings(concurrency=8, use_cache=False,
+                                                  flush_interval_s=0.02))
 
     async def interrupted() -> None:
-        task = asyncio.create_task(execute_run(store, run_id))
-        await asyncio.sleep(0.06)
+        # cancel once some samples have completed, not after a fixed delay: on a loaded
+        # machine the run's start-up alone can outlast any fixed delay
+        started = asyncio.Event()
+        task = asyncio.create_task(execute_run(
+            store, run_id, progress=lambda tally: tally.done >= 8 and started.set()))
+        await asyncio.wait_for(started.wait(), 30)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
