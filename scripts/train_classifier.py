@@ -5,7 +5,7 @@
     .venv/bin/python scripts/train_classifier.py --only linear  # retrain one half
     .venv/bin/python scripts/train_classifier.py --evaluate   # evaluate the shipped model only
 
-The judge averages two models, both trained on
+The judge combines two models, both trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
 unscorable rule catches are left out: the models never see them):
 
@@ -14,12 +14,12 @@ unscorable rule catches are left out: the models never see them):
   cross-validation grouped by prompt, and the model is written, with feature
   scaling folded in, to ``classifier_weights.json`` (about 7 minutes on 2 cores);
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
-  together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
-  schedule, matrix products in bfloat16 autocast (the shipped adapters predate
-  that and were trained in float32), trained once per seed: seed 0 to
-  ``classifier_adapter.npz``, seed 1 to ``classifier_adapter_1.npz`` (about 40
-  minutes each on 2 cores in float32); the judge
-  averages them. ``--seed N --adapter PATH`` trains one (for experiments).
+  together (:mod:`redline.judges._crossenc`), 3 epochs of AdamW with a one-cycle
+  schedule, matrix products in bfloat16 autocast, written to
+  ``classifier_adapter.npz`` (about 65 minutes on 2 cores: 1,277-1,368 s per
+  epoch on 6,748 replies). ``--seed N --adapter PATH`` trains one adapter
+  elsewhere (for experiments, or for more seeds: the judge averages every
+  adapter in ``_crossenc.ADAPTER_PATHS``).
 
 Then the judge and the lexical ``refusal`` judge are scored on the two held-out
 splits, which are never trained on: ``classifier_heldout.jsonl`` and
@@ -235,7 +235,7 @@ def training_logits(model: Any, head: torch.nn.Module, encoded: Any,
         return head(crossenc.pooled(model, encoded)).float()  # type: ignore[no-any-return]
 
 
-def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
+def train_cross(out: Path, seed: int, epochs: int = 3, batch: int = 16,
                 lr: float = 5e-4) -> dict[str, Any]:
     """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head."""
     torch.manual_seed(seed)
@@ -332,7 +332,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the one adapter --adapter trains")
     parser.add_argument("--only", choices=("linear", "cross"), help="train one half only")
-    parser.add_argument("--epochs", type=int, default=4, help="cross-encoder epochs")
+    parser.add_argument("--epochs", type=int, default=3, help="cross-encoder epochs")
     parser.add_argument("--evaluate", action="store_true",
                         help="only evaluate the existing model on the held-out splits")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")

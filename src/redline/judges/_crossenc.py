@@ -6,8 +6,9 @@ through the packaged all-MiniLM-L6-v2 so attention can relate what was asked
 to what was answered. It is the same network with low-rank (LoRA) updates on
 the attention and feed-forward projections of every layer plus a linear head
 over the mean-pooled tokens; only those updates (about 0.3M numbers, a few
-hundred KiB) ship, one set per training seed (``judges/data/classifier_adapter.npz``
-and ``classifier_adapter_1.npz``); :class:`CrossEnsemble` averages them.
+hundred KiB) ship in ``judges/data/classifier_adapter.npz``. :class:`CrossEnsemble`
+averages the adapters of several training seeds when more than one is given
+(this release ships one).
 
 At load time the updates are merged into a private copy of the weights
 (``W + scale * B @ A``), so judging costs one plain MiniLM forward pass per
@@ -33,9 +34,10 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-# one adapter per training seed; the half's probabilities are their mean
+# the shipped adapters, one per training seed; the half's probabilities are their mean. One
+# seed since the split grew to 6,761 transcripts: two no longer train in a 2-core session.
 ADAPTER_PATHS = tuple(Path(__file__).with_name("data") / name
-                      for name in ("classifier_adapter.npz", "classifier_adapter_1.npz"))
+                      for name in ("classifier_adapter.npz",))
 ADAPTER_PATH = ADAPTER_PATHS[0]
 ADAPTER_FORMAT = "redline-lora/1"
 LABELS = ("complied", "refused", "partial")
@@ -45,7 +47,9 @@ TARGETS = ("attention.self.query", "attention.self.value", "attention.output.den
 RANK = 8
 ALPHA = 16.0
 PROMPT_TOKENS = 64  # the prompt is cut to this many tokens; the reply fills the rest
-MAX_TOKENS = 256
+# 384 rather than 256: on validation (trained on the first 3,252 training lines, scored
+# on the 1,458 of the five writers who came next) one seed scored 0.814 against 0.798
+MAX_TOKENS = 384
 TAIL_SHARE = 40  # per cent of the reply's room kept from its end when it is too long
 BATCH_SIZE = 32
 # how pairs become tokens; an adapter trained on another layout would read misplaced inputs
