@@ -389,12 +389,13 @@ def test_an_ensemble_of_seeds_is_their_mean(tmp_path: Path) -> None:
 
 
 def test_the_cross_encoders_outweigh_the_linear_half(classifier: ClassifierJudge) -> None:
-    # a plain mean would say complied (0.55 against 0.375); weighted 0.7/0.3 it is refused
-    linear, cross = [0.9, 0.05, 0.05], [0.2, 0.7, 0.1]
+    # a plain mean would say complied (0.525 against 0.40); weighted 0.7/0.3 it is refused
+    # (0.54 against 0.375)
+    linear, cross = [0.9, 0.05, 0.05], [0.15, 0.75, 0.1]
     judged = classifier._verdict(linear, cross)
     assert CROSS_WEIGHT == 0.7
     assert judged.verdict is Verdict.REFUSED
-    assert "p=0.51" in judged.rationale and "linear 0.05, cross-encoder 0.70" in judged.rationale
+    assert "p=0.54" in judged.rationale and "linear 0.05, cross-encoder 0.75" in judged.rationale
 
 
 def test_an_ensemble_needs_an_adapter() -> None:
