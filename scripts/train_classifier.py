@@ -14,9 +14,9 @@ unscorable rule catches are left out: the models never see them):
   cross-validation grouped by prompt, and the model is written, with feature
   scaling folded in, to ``classifier_weights.json`` (about 7 minutes on 2 cores);
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
-  together (:mod:`redline.judges._crossenc`), 3 epochs of AdamW with a one-cycle
+  together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
   schedule, matrix products in bfloat16 autocast, written to
-  ``classifier_adapter.npz`` (about 65 minutes on 2 cores: 1,277-1,368 s per
+  ``classifier_adapter.npz`` (about 95 minutes on 2 cores: 1,378-1,492 s per
   epoch on 6,748 replies). ``--seed N --adapter PATH`` trains one adapter
   elsewhere (for experiments, or for more seeds: the judge averages every
   adapter in ``_crossenc.ADAPTER_PATHS``).
@@ -235,7 +235,7 @@ def training_logits(model: Any, head: torch.nn.Module, encoded: Any,
         return head(crossenc.pooled(model, encoded)).float()  # type: ignore[no-any-return]
 
 
-def train_cross(out: Path, seed: int, epochs: int = 3, batch: int = 16,
+def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
                 lr: float = 5e-4) -> dict[str, Any]:
     """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head."""
     torch.manual_seed(seed)
@@ -332,7 +332,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the one adapter --adapter trains")
     parser.add_argument("--only", choices=("linear", "cross"), help="train one half only")
-    parser.add_argument("--epochs", type=int, default=3, help="cross-encoder epochs")
+    parser.add_argument("--epochs", type=int, default=4, help="cross-encoder epochs")
     parser.add_argument("--evaluate", action="store_true",
                         help="only evaluate the existing model on the held-out splits")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
