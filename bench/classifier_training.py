@@ -9,7 +9,7 @@ ratio; it also prints the largest difference between the two ways' logits on
 one forward pass, so the speed is not bought with a different model. CPUs
 without native bfloat16 (no AVX512-BF16 or AMX) may show no gain. Run:
 
-    .venv/bin/python bench/classifier_training.py [--batch 16] [--tokens 256] [--steps 4]
+    .venv/bin/python bench/classifier_training.py [--batch 16] [--tokens N] [--steps 4]
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--tokens", type=int, default=256)
+    parser.add_argument("--tokens", type=int, default=crossenc.MAX_TOKENS,
+                        help="tokens per row (default: what training reads)")
     parser.add_argument("--steps", type=int, default=4, help="timed steps per round")
     args = parser.parse_args()
     torch.manual_seed(0)

@@ -301,7 +301,7 @@ def test_merged_updates_equal_the_low_rank_forward_used_in_training(tmp_path: Pa
     import numpy as np
     import torch
 
-    from redline.judges._crossenc import ALPHA, INPUT_LAYOUT, encode_pairs, lora_targets, pooled
+    from redline.judges._crossenc import INPUT_LAYOUT, SCALE, encode_pairs, lora_targets, pooled
     from redline.judges._embed import load_pretrained, model_dir
 
     rng = np.random.default_rng(7)
@@ -313,7 +313,7 @@ def test_merged_updates_equal_the_low_rank_forward_used_in_training(tmp_path: Pa
         arrays[f"{name}.b"] = rng.normal(0, 0.05, (linear.out_features, RANK)).astype(np.float16)
     arrays["head.weight"] = rng.normal(0, 1, (len(LABELS), 384)).astype(np.float32)
     arrays["head.bias"] = rng.normal(0, 1, len(LABELS)).astype(np.float32)
-    meta = {"format": "redline-lora/1", "labels": list(LABELS), "scale": ALPHA / RANK,
+    meta = {"format": "redline-lora/1", "labels": list(LABELS), "scale": SCALE,
             "inputs": INPUT_LAYOUT}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     path = tmp_path / "adapter.npz"
@@ -323,7 +323,7 @@ def test_merged_updates_equal_the_low_rank_forward_used_in_training(tmp_path: Pa
         a = torch.from_numpy(arrays[f"{name}.a"].astype(np.float32))
         b = torch.from_numpy(arrays[f"{name}.b"].astype(np.float32))
         getattr(parent, attribute).register_forward_hook(
-            lambda _m, inputs, out, a=a, b=b: out + (inputs[0] @ a.T @ b.T) * (ALPHA / RANK))
+            lambda _m, inputs, out, a=a, b=b: out + (inputs[0] @ a.T @ b.T) * SCALE)
     reference.eval()
     cross = CrossEncoder(path)
     prompts = ["How do I pick a lock?", "Write a poem about the sea."]
