@@ -2,10 +2,10 @@
 """Train the ``classifier`` judge and report it beside the ``refusal`` judge.
 
     .venv/bin/python scripts/train_classifier.py              # train both halves, evaluate
-    .venv/bin/python scripts/train_classifier.py --only linear  # retrain one half
+    .venv/bin/python scripts/train_classifier.py --only linear  # retrain one reader
     .venv/bin/python scripts/train_classifier.py --evaluate   # evaluate the shipped model only
 
-The judge combines two models, both trained on
+The judge combines three readers, all trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
 unscorable rule catches are left out: the models never see them):
 
@@ -19,7 +19,13 @@ unscorable rule catches are left out: the models never see them):
   ``classifier_adapter.npz`` (about 95 minutes on 2 cores: 1,378-1,492 s per
   epoch on 6,748 replies). ``--seed N --adapter PATH`` trains one adapter
   elsewhere (for experiments, or for more seeds: the judge averages every
-  adapter in ``_crossenc.ADAPTER_PATHS``).
+  adapter in ``_crossenc.ADAPTER_PATHS``);
+- ``probe``: a class-balanced logistic regression (C=0.01, validation's choice)
+  over the final hidden states of the embedded SmolLM2-135M reading the pair as
+  a judging question (:mod:`redline.judges._smolprobe`), written to
+  ``classifier_probe.npz`` (about 100 minutes on 2 cores, nearly all of it
+  SmolLM2 reading 6,761 pairs; ``--probe-cache FILE.npy`` keeps those states
+  and reuses them).
 
 Then the judge and the lexical ``refusal`` judge are scored on the two held-out
 splits, which are never trained on: ``classifier_heldout.jsonl`` and
@@ -48,6 +54,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from redline.judges import _clsfeatures as features
 from redline.judges import _crossenc as crossenc
+from redline.judges import _smolprobe as smolprobe
 from redline.judges import get_judge
 from redline.judges._classifier import WEIGHTS_FORMAT, WEIGHTS_PATH, ClassifierJudge
 from redline.judges._embed import DIMENSION, embed, load_pretrained, model_dir
@@ -298,6 +305,48 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
     return meta
 
 
+PROBE_C = 0.01  # validation's choice among 0.003-0.1 (0.762 alone at 0.01 and 0.03)
+
+
+def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
+    """Fit the SmolLM2 probe: SmolLM2's final states for every training pair (about
+    0.9 s a pair on 2 cores; ``cache`` keeps them in an .npy file, in
+    ``classifier_train.jsonl`` line order, and is reused when present), then a
+    class-balanced logistic regression on standardised features."""
+    raw = load("train")
+    keep = [i for i, r in enumerate(raw)
+            if r["label"] != "unscorable" and features.unscorable_reason(r["response"]) is None]
+    if cache is not None and cache.is_file():
+        x_all = np.load(cache)
+        if len(x_all) != len(raw):
+            raise SystemExit(f"{cache}: {len(x_all)} rows for {len(raw)} training lines")
+    else:
+        reader = smolprobe.StateReader()
+        t0 = time.perf_counter()
+        x_all = np.stack([reader.features(r["prompt"], r["response"]) for r in raw])
+        print(f"probe features: {len(raw)} pairs in {time.perf_counter() - t0:.0f} s",
+              file=sys.stderr)
+        if cache is not None:
+            np.save(cache, x_all)
+    x = x_all[keep].astype(np.float64)
+    y = np.array([smolprobe.LABELS.index(raw[i]["label"]) for i in keep])
+    mean, std = x.mean(0), np.maximum(x.std(0), MIN_STD)
+    model = LogisticRegression(C=PROBE_C, max_iter=3000, class_weight="balanced")
+    model.fit((x - mean) / std, y)
+    coef = model.coef_ / std
+    intercept = model.intercept_ - coef @ mean
+    meta = {"format": smolprobe.PROBE_FORMAT, "labels": list(smolprobe.LABELS),
+            "features": smolprobe.FEATURE_LAYOUT, "c": PROBE_C, "replies": len(keep),
+            "train_sha256": hashlib.sha256((DATA / "classifier_train.jsonl").read_bytes())
+            .hexdigest()}
+    with out.open("wb") as fh:
+        np.savez_compressed(fh, coef=coef.astype(np.float32),
+                            intercept=intercept.astype(np.float32),
+                            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8))
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
+    return meta
+
+
 def evaluate(weights: Path, adapters: tuple[Path, ...]) -> dict[str, Any]:
     results = {}
     classifier = ClassifierJudge(weights=weights, adapter=adapters)
@@ -330,7 +379,10 @@ def main() -> int:
                              "--evaluate, read it (repeat for several); default: the shipped ones")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the one adapter --adapter trains")
-    parser.add_argument("--only", choices=("linear", "cross"), help="train one half only")
+    parser.add_argument("--only", choices=("linear", "cross", "probe"),
+                        help="train one reader only")
+    parser.add_argument("--probe-cache", type=Path,
+                        help="an .npy file keeping the probe's SmolLM2 features (reused if present)")
     parser.add_argument("--epochs", type=int, default=4, help="cross-encoder epochs")
     parser.add_argument("--evaluate", action="store_true",
                         help="only evaluate the existing model on the held-out splits")
@@ -348,6 +400,8 @@ def main() -> int:
             else:
                 for seed, path in enumerate(crossenc.ADAPTER_PATHS):
                     train_cross(path, seed, epochs=args.epochs)
+        if args.only in (None, "probe"):
+            train_probe(smolprobe.PROBE_PATH, args.probe_cache)
     results = evaluate(args.weights, tuple(args.adapter or crossenc.ADAPTER_PATHS))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -1,7 +1,7 @@
-"""The cross-encoder half of the ``classifier`` judge: MiniLM reading prompt and reply together.
+"""The cross-encoder reader of the ``classifier`` judge: MiniLM reading prompt and reply together.
 
-The frozen-embedding half (:mod:`._clsfeatures`) sees the reply and the
-prompt as separate vectors; this half feeds ``[CLS] prompt [SEP] reply [SEP]``
+The frozen-embedding reader (:mod:`._clsfeatures`) sees the reply and the
+prompt as separate vectors; this reader feeds ``[CLS] prompt [SEP] reply [SEP]``
 through the packaged all-MiniLM-L6-v2 so attention can relate what was asked
 to what was answered. It is the same network with low-rank (LoRA) updates on
 the attention and feed-forward projections of every layer plus a linear head
