@@ -435,7 +435,7 @@ def _rewrite_probe(tmp_path: Path, change: Any) -> Path:
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda a, m: m.update(format="other/1"), "not a redline-probe/1"),
-    (lambda a, m: m["features"].update(pooling="last"), "fitted on features"),
+    (lambda a, m: m["features"].update(pooling="last"), "probe was trained on inputs laid"),
     (lambda a, m: a.update(coef=a["coef"][:2]), "probe of shape"),
     (lambda a, m: a.pop("intercept"), "cannot read"),
 ])

