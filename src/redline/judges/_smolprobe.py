@@ -81,7 +81,7 @@ class StateReader:
         self._llm = llama_cpp.Llama(
             str(embedded_model_path()), embedding=True, n_ctx=N_CTX, n_batch=N_CTX,
             n_ubatch=N_CTX, n_threads=n_threads or max(1, min(4, os.cpu_count() or 1)),
-            pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE, verbose=False)
+            verbose=False)  # no pooling: the GGUF names none, so embed() gives every token's state
         self._lock = threading.Lock()
 
     def features(self, prompt: str, response: str) -> NDArray[np.float32]:
