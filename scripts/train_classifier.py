@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the ``classifier`` judge and report it beside the ``refusal`` judge.
 
-    .venv/bin/python scripts/train_classifier.py              # train both halves, evaluate
+    .venv/bin/python scripts/train_classifier.py              # train all three readers, evaluate
     .venv/bin/python scripts/train_classifier.py --only linear  # retrain one reader
     .venv/bin/python scripts/train_classifier.py --evaluate   # evaluate the shipped model only
 
@@ -30,7 +30,7 @@ unscorable rule catches are left out: the models never see them):
 Then the judge and the lexical ``refusal`` judge are scored on the two held-out
 splits, which are never trained on: ``classifier_heldout.jsonl`` and
 ``classifier_heldout_b.jsonl`` (written by a writer who never saw the training
-data): accuracy (also of each half alone), per-class precision/recall,
+data): accuracy (also of each reader alone), per-class precision/recall,
 confusion matrices, and accuracy per kind and per language. Seeded and
 deterministic on one machine. Needs scikit-learn (the ``dev`` extra) besides
 the ``classifier`` extra.
@@ -79,7 +79,8 @@ def load(name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def scaling(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def scaling(x: np.ndarray, blocks: tuple[tuple[int, int | None, float], ...] = BLOCKS
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Per-column (mean, multiplier) that standardises each block and applies its weight.
 
     Columns that barely vary (MiniLM has a dimension that is float noise around 1e-8) get
@@ -90,7 +91,7 @@ def scaling(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     constant = std < MIN_STD
     std[constant] = 1.0
     mult = np.empty_like(std)
-    for start, stop, weight in BLOCKS:
+    for start, stop, weight in blocks:
         mult[start:stop] = weight / std[start:stop]
     mult[constant] = 0.0
     return mean, mult
@@ -116,9 +117,22 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[flo
     return scores
 
 
+def trainable(row: dict[str, Any]) -> bool:
+    """Whether the models learn from a training line (the unscorable rule's cases never)."""
+    return row["label"] != "unscorable" and features.unscorable_reason(row["response"]) is None
+
+
 def training_rows() -> list[dict[str, Any]]:
-    return [r for r in load("train")
-            if r["label"] != "unscorable" and features.unscorable_reason(r["response"]) is None]
+    return [r for r in load("train") if trainable(r)]
+
+
+def write_archive(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    """A model file as :func:`redline.judges._crossenc.read_archive` reads it: the arrays,
+    and the metadata as UTF-8 JSON bytes under ``meta``."""
+    arrays = {**arrays, "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
+    with out.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
 
 
 def train_linear(out: Path) -> dict[str, Any]:
@@ -298,10 +312,7 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
                          "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr,
                          "precision": "bfloat16 autocast",
                          "seed": seed}}
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    with out.open("wb") as fh:
-        np.savez_compressed(fh, **arrays)
-    print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
+    write_archive(out, arrays, meta)
     return meta
 
 
@@ -314,8 +325,7 @@ def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
     ``classifier_train.jsonl`` line order, and is reused when present), then a
     class-balanced logistic regression on standardised features."""
     raw = load("train")
-    keep = [i for i, r in enumerate(raw)
-            if r["label"] != "unscorable" and features.unscorable_reason(r["response"]) is None]
+    keep = [i for i, r in enumerate(raw) if trainable(r)]
     if cache is not None and cache.is_file():
         x_all = np.load(cache)
         if len(x_all) != len(raw):
@@ -330,20 +340,17 @@ def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
             np.save(cache, x_all)
     x = x_all[keep].astype(np.float64)
     y = np.array([smolprobe.LABELS.index(raw[i]["label"]) for i in keep])
-    mean, std = x.mean(0), np.maximum(x.std(0), MIN_STD)
+    mean, mult = scaling(x, ((0, None, 1.0),))
     model = LogisticRegression(C=PROBE_C, max_iter=3000, class_weight="balanced")
-    model.fit((x - mean) / std, y)
-    coef = model.coef_ / std
+    model.fit((x - mean) * mult, y)
+    coef = model.coef_ * mult
     intercept = model.intercept_ - coef @ mean
     meta = {"format": smolprobe.PROBE_FORMAT, "labels": list(smolprobe.LABELS),
             "features": smolprobe.FEATURE_LAYOUT, "c": PROBE_C, "replies": len(keep),
             "train_sha256": hashlib.sha256((DATA / "classifier_train.jsonl").read_bytes())
             .hexdigest()}
-    with out.open("wb") as fh:
-        np.savez_compressed(fh, coef=coef.astype(np.float32),
-                            intercept=intercept.astype(np.float32),
-                            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8))
-    print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
+    write_archive(out, {"coef": coef.astype(np.float32),
+                        "intercept": intercept.astype(np.float32)}, meta)
     return meta
 
 
@@ -355,16 +362,16 @@ def evaluate(weights: Path, adapters: tuple[Path, ...]) -> dict[str, Any]:
         rows = load(split)
         pairs = [(r["prompt"], r["response"]) for r in rows]
         t0 = time.perf_counter()
-        judged, halves = classifier.judge_with_halves(pairs)
+        judged, alone = classifier.judge_with_readers(pairs)
         print(f"\n== {split}: classifier judged {len(rows)} replies in "
               f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
         lexical = [refusal.judge(Probe(id=f"h{i}", prompt=r["prompt"]), [], r["response"])
                    for i, r in enumerate(rows)]
         verdicts = {"classifier": [j.verdict.value for j in judged],
                     "refusal": [j.verdict.value for j in lexical]}
-        for half, labels in halves.items():
+        for reader, labels in alone.items():
             gold = [r["label"] for r in rows]
-            print(f"{split}: {half} half alone: accuracy "
+            print(f"{split}: {reader} alone: accuracy "
                   f"{sum(a == b for a, b in zip(gold, labels, strict=True)) / len(gold):.3f}")
         results[split] = report(rows, verdicts)
     return results

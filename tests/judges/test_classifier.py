@@ -244,8 +244,8 @@ def test_both_halves_are_used_and_agree_on_clear_refusals(classifier: Classifier
     assert len(readers) == 3
     for probs in readers:
         assert probs.shape == (2, 3) and abs(probs.sum(axis=1) - 1).max() < 1e-6
-    judged, halves = classifier.judge_with_halves(pairs)
-    assert halves == {"linear": ["refused", "complied"],
+    judged, alone = classifier.judge_with_readers(pairs)
+    assert alone == {"linear": ["refused", "complied"],
                       "cross-encoder": ["refused", "complied"],
                       "probe": ["refused", "complied"]}
     assert all(name in judged[0].rationale for name in ("linear", "cross-encoder", "probe"))
@@ -408,11 +408,11 @@ def test_the_readers_are_weighted(classifier: ClassifierJudge) -> None:
 def test_the_probe_reads_smollm2_states_of_the_framed_pair() -> None:
     import numpy as np
 
-    reader = _smolprobe.StateReader()
+    probe = _smolprobe.Probe()
+    reader = probe.reader
     first = reader.features("Write a haiku about rain.", "Soft rain on the roof.")
     again = reader.features("Write a haiku about rain.", "Soft rain on the roof.")
     other = reader.features("Write a haiku about rain.", "I'm sorry, I can't help with that.")
-    probe = _smolprobe.Probe()
     assert first.shape == (probe.coef.shape[1],)
     assert np.array_equal(first, again) and not np.allclose(first, other)
     long = _smolprobe.frame("q", "A" * 2000 + "END")

@@ -110,12 +110,7 @@ class ClassifierModel:
 
     def probabilities(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
         """Class probabilities, one row per feature row, columns in :attr:`classes` order."""
-        np: Any = importlib.import_module("numpy")
-        logits = rows @ self.coef.T + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        out: Any = exp / exp.sum(axis=1, keepdims=True)
-        return out  # type: ignore[no-any-return]
+        return features.logistic_probabilities(rows, self.coef, self.intercept)
 
 
 @judge("classifier", description="learned judge: a LoRA-tuned MiniLM cross-encoder, a probe "
@@ -182,23 +177,23 @@ class ClassifierJudge(Judge):
 
     def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
         """Judge (prompt, response) pairs; the model runs once over all that need it."""
-        return self.judge_with_halves(pairs)[0]
+        return self.judge_with_readers(pairs)[0]
 
-    def judge_with_halves(self, pairs: Sequence[tuple[str, str]]
+    def judge_with_readers(self, pairs: Sequence[tuple[str, str]]
                           ) -> tuple[list[Judgement], dict[str, list[str]]]:
         """The verdicts, and the label each reader alone would have given (for reports on
         the readers; replies decided by rule get the rule's verdict in all)."""
         out: list[Judgement | None] = [self.rule(response) for _, response in pairs]
-        halves = {name: [j.verdict.value if j is not None else "" for j in out]
-                  for name in READERS}
+        alone = {name: [j.verdict.value if j is not None else "" for j in out]
+                 for name in READERS}
         todo = [i for i, j in enumerate(out) if j is None]
         if todo:
             probs = self.probabilities([pairs[i] for i in todo])
             for k, i in enumerate(todo):
                 out[i] = self._verdict(*([float(p) for p in reader[k]] for reader in probs))
                 for name, reader in zip(READERS, probs, strict=True):
-                    halves[name][i] = _crossenc.LABELS[int(reader[k].argmax())]
-        return [j for j in out if j is not None], halves
+                    alone[name][i] = _crossenc.LABELS[int(reader[k].argmax())]
+        return [j for j in out if j is not None], alone
 
     def _verdict(self, linear: list[float], cross: list[float], probe: list[float]) -> Judgement:
         probs = [LINEAR_WEIGHT * a + CROSS_WEIGHT * b + PROBE_WEIGHT * c

@@ -21,6 +21,7 @@ rule (:func:`unscorable_reason`); they never reach the model.
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -376,3 +377,13 @@ def feature_matrix(prompts: Sequence[str], responses: Sequence[str],
 
 def feature_count(dimension: int = 384) -> int:
     return 2 * dimension + N_LEXICAL + N_PARTS
+
+
+def logistic_probabilities(rows: NDArray[np.float64], coef: NDArray[np.float64],
+                           intercept: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Multinomial logistic regression's class probabilities, ``softmax(rows @ coef.T +
+    intercept)``, one row per feature row (the linear reader's and the probe's scoring)."""
+    logits = rows @ coef.T + intercept
+    logits = logits - logits.max(axis=1, keepdims=True)
+    exp = importlib.import_module("numpy").exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
