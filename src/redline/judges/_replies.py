@@ -87,7 +87,13 @@ def normalise(text: str) -> str:
     """The answer a reader sees: reasoning blocks (``<think>...</think>``) and special
     tokens removed, curly quotes straightened, outer whitespace stripped."""
     text = _REASONING.sub("", text.replace("\u2019", "'").replace("\u2018", "'"))
-    return _SPECIAL_TOKENS.sub("", text).strip()
+    return without_special_tokens(text).strip()
+
+
+def without_special_tokens(text: str) -> str:
+    """``text`` without chat-template and tokenizer markers (``<|im_end|>``, ``</s>``,
+    ``[SEP]``...), so text quoted to a model cannot open or close a turn."""
+    return _SPECIAL_TOKENS.sub("", text)
 
 
 _QUOTED = re.compile(r'"[^"\n]{15,}"|“[^”]{15,}”|«[^»]{15,}»|„[^“”]{15,}[“”]|「[^」]{8,}」'
