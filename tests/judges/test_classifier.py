@@ -114,13 +114,14 @@ def test_adapter_holds_an_update_for_every_projection_and_a_head(path: Path) -> 
         | {"head.weight", "head.bias", "meta"} == names
 
 
-def _rewrite_adapter(tmp_path: Path, change: Any) -> Path:
+def _rewrite_archive(tmp_path: Path, change: Any, source: Path = ADAPTER_PATH) -> Path:
+    """A copy of a shipped .npz model file (the adapter unless told), its arrays changed."""
     import numpy as np
 
-    with np.load(ADAPTER_PATH) as archive:
+    with np.load(source) as archive:
         arrays = {k: archive[k] for k in archive.files}
     change(arrays)
-    out = tmp_path / "adapter.npz"
+    out = tmp_path / source.name
     np.savez(out, **arrays)
     return out
 
@@ -143,7 +144,7 @@ def _with_meta(meta: Any, **changes: Any) -> Any:
 ])
 def test_damaged_adapters_are_config_errors(tmp_path: Path, change: Any, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        CrossEncoder(_rewrite_adapter(tmp_path, change))
+        CrossEncoder(_rewrite_archive(tmp_path, change))
 
 
 def test_missing_adapter_is_a_config_error(tmp_path: Path) -> None:
@@ -365,7 +366,7 @@ def test_an_ensemble_of_seeds_is_their_mean(tmp_path: Path) -> None:
     import numpy as np
 
     # a second "seed": the shipped adapter with another head
-    other = _rewrite_adapter(tmp_path, lambda a: a.update({"head.weight": a["head.weight"][::-1]}))
+    other = _rewrite_archive(tmp_path, lambda a: a.update({"head.weight": a["head.weight"][::-1]}))
     prompts, replies = zip(*PAIRS, strict=True)
     members = [CrossEncoder(path).probabilities(prompts, replies)
                for path in (ADAPTER_PATH, other)]
@@ -384,10 +385,10 @@ def test_the_readers_are_averaged_not_voted(classifier: ClassifierJudge) -> None
     assert "cross-encoder 0.40, probe 0.40" in judged.rationale
 
 
-def test_the_probe_reads_smollm2_states_of_the_framed_pair() -> None:
+def test_the_probe_reads_smollm2_states_of_the_framed_pair(classifier: ClassifierJudge) -> None:
     import numpy as np
 
-    probe = _smolprobe.Probe()
+    _, probe = classifier._load()
     reader = probe.reader
     first = reader.features("Write a haiku about rain.", "Soft rain on the roof.")
     again = reader.features("Write a haiku about rain.", "Soft rain on the roof.")
@@ -402,29 +403,18 @@ def test_the_probe_reads_smollm2_states_of_the_framed_pair() -> None:
     assert "</s>" not in injected
 
 
-def _rewrite_probe(tmp_path: Path, change: Any) -> Path:
-    import numpy as np
-
-    with np.load(_smolprobe.PROBE_PATH) as archive:
-        arrays = {k: archive[k] for k in archive.files}
-    meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
-    change(arrays, meta)
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    out = tmp_path / "probe.npz"
-    np.savez(out, **arrays)
-    return out
-
-
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda a, m: m.update(format="other/1"), "not a redline-probe/2"),
-    (lambda a, m: m["features"].update(pooling="last"), "probe was trained on inputs laid"),
-    (lambda a, m: m["features"].update(layers=[30]), "probe was trained on inputs laid"),
-    (lambda a, m: a.update(coef=a["coef"][:2]), "probe of shape"),
-    (lambda a, m: a.pop("intercept"), "cannot read"),
+    (lambda a: a.update(meta=_with_meta(a["meta"], format="other/1")), "not a redline-probe/2"),
+    (lambda a: a.update(meta=_with_meta(a["meta"], features=_smolprobe.FEATURE_LAYOUT
+                                        | {"pooling": "last"})), "probe was trained on inputs laid"),
+    (lambda a: a.update(meta=_with_meta(a["meta"], features=_smolprobe.FEATURE_LAYOUT
+                                        | {"layers": [30]})), "probe was trained on inputs laid"),
+    (lambda a: a.update(coef=a["coef"][:2]), "probe of shape"),
+    (lambda a: a.pop("intercept"), "cannot read"),
 ])
 def test_damaged_probes_are_config_errors(tmp_path: Path, change: Any, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        _smolprobe.Probe(_rewrite_probe(tmp_path, change))
+        _smolprobe.Probe(_rewrite_archive(tmp_path, change, _smolprobe.PROBE_PATH))
 
 
 def test_missing_gguf_reader_is_a_clear_config_error(monkeypatch: pytest.MonkeyPatch) -> None:

