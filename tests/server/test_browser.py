@@ -93,11 +93,22 @@ def wait_for(browser: Any, element_id: str, text: str | None = None) -> Any:
 
 def click_and_wait_on(browser: Any, element: Any) -> None:
     """Click something that loads a page, and wait until the next page replaced this one."""
-    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def replaced(_: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            # mid-navigation Chromium can answer for the old node with an inspector error
+            # instead of a stale reference; it means the same thing
+            return "does not belong to the document" in str(exc)
+        return False
+
     element.click()
-    WebDriverWait(browser, 15).until(ec.staleness_of(element))
+    WebDriverWait(browser, 15).until(replaced)
 
 
 def click_and_wait(browser: Any, element_id: str) -> None:
