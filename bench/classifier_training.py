@@ -1,15 +1,27 @@
-"""How much faster is a cross-encoder training step in bfloat16 autocast than in float32?
+"""What does a cross-encoder training step cost, and what makes it cheaper?
 
 ``scripts/train_classifier.py`` trains the ``classifier`` judge's cross-encoder
-(LoRA on the packaged all-MiniLM-L6-v2) under ``torch.autocast("cpu",
-dtype=torch.bfloat16)``: weights, optimiser state and loss stay float32, the
-matrix products run in bfloat16. This times one training step (forward,
-backward, AdamW) on the same batch both ways, alternating, and prints the
-ratio; it also prints the largest difference between the two ways' logits on
-one forward pass, so the speed is not bought with a different model. CPUs
-without native bfloat16 (no AVX512-BF16 or AMX) may show no gain. Run:
+(LoRA on the packaged all-MiniLM-L6-v2) in training mode, so MiniLM's dropout is
+on, under ``torch.autocast("cpu", dtype=torch.bfloat16)``: weights, optimiser
+state and loss stay float32, the matrix products run in bfloat16. This times
+one training step (forward, backward, AdamW) on the same batch three ways,
+alternating so drift in machine load hits all alike, and prints the ratios:
 
-    .venv/bin/python bench/classifier_training.py [--batch 16] [--tokens N] [--steps 4]
+- float32, dropout as MiniLM's config has it (0.1 on hidden states and on the
+  attention probabilities);
+- bfloat16 autocast, same dropout, attention through torch's
+  ``scaled_dot_product_attention`` (transformers' default, what training uses);
+- the same through transformers' plain ("eager") attention: the same
+  arithmetic, spelled out in separate operations;
+- bfloat16 autocast without dropout on the attention probabilities (drawing
+  those masks, one per head over every token pair, is most of a step on a CPU,
+  and torch's fused CPU attention kernel cannot apply them).
+
+It also prints the largest difference between float32 and bfloat16 logits on
+one forward pass in eval mode, so the speed is not bought with a different
+model. CPUs without native bfloat16 (no AVX512-BF16 or AMX) may show no gain. Run:
+
+    .venv/bin/python bench/classifier_training.py [--batch 16] [--tokens N] [--steps 3]
 """
 
 from __future__ import annotations
@@ -24,10 +36,16 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from train_classifier import attach_lora, training_logits
+from train_classifier import ATTENTION_DROPOUT, attach_lora, set_attention_dropout, training_logits
 
 from redline.judges import _crossenc as crossenc
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
+
+# (label, bfloat16 autocast, attention dropout, attention implementation)
+WAYS = (("float32", False, ATTENTION_DROPOUT, "sdpa"),
+        ("bfloat16 autocast", True, ATTENTION_DROPOUT, "sdpa"),
+        ("bfloat16, eager attention", True, ATTENTION_DROPOUT, "eager"),
+        ("bfloat16, no attention dropout", True, 0.0, "sdpa"))
 
 
 def main() -> int:
@@ -35,7 +53,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--tokens", type=int, default=crossenc.MAX_TOKENS,
                         help="tokens per row (default: what training reads)")
-    parser.add_argument("--steps", type=int, default=4, help="timed steps per round")
+    parser.add_argument("--steps", type=int, default=3, help="timed steps per round")
     args = parser.parse_args()
     torch.manual_seed(0)
     _, model = load_pretrained(model_dir())
@@ -50,6 +68,12 @@ def main() -> int:
                "token_type_ids": torch.zeros_like(ids)}
     labels = torch.randint(0, len(crossenc.LABELS), (args.batch,))
 
+    with torch.no_grad():
+        model.eval()
+        gap = float((training_logits(model, head, encoded, True)
+                     - training_logits(model, head, encoded, False)).abs().max())
+    model.train()  # as training runs: dropout on
+
     def step(bf16: bool) -> None:
         loss = torch.nn.functional.cross_entropy(training_logits(model, head, encoded, bf16),
                                                  labels)
@@ -57,22 +81,23 @@ def main() -> int:
         optimiser.step()
         optimiser.zero_grad()
 
-    with torch.no_grad():
-        gap = float((training_logits(model, head, encoded, True)
-                     - training_logits(model, head, encoded, False)).abs().max())
-    times: dict[bool, list[float]] = {False: [], True: []}
-    for _ in range(2):  # alternate, so drift in machine load hits both alike
-        for bf16 in (False, True):
+    times: dict[str, list[float]] = {label: [] for label, *_ in WAYS}
+    for _ in range(2):
+        for label, bf16, dropout, attention in WAYS:
+            model.set_attn_implementation(attention)
+            set_attention_dropout(model, dropout)
             step(bf16)  # warm-up
             start = time.perf_counter()
             for _ in range(args.steps):
                 step(bf16)
-            times[bf16].append((time.perf_counter() - start) / args.steps)
-    fp32, bf16_time = statistics.median(times[False]), statistics.median(times[True])
-    print(f"batch {args.batch} x {args.tokens} tokens, {torch.get_num_threads()} threads")
-    print(f"  float32           {fp32:6.3f} s/step")
-    print(f"  bfloat16 autocast {bf16_time:6.3f} s/step   ({fp32 / bf16_time:.2f}x faster)")
-    print(f"  largest logit difference on one forward pass: {gap:.4f}")
+            times[label].append((time.perf_counter() - start) / args.steps)
+    median = {label: statistics.median(t) for label, t in times.items()}
+    base = median[WAYS[0][0]]
+    print(f"batch {args.batch} x {args.tokens} tokens, training mode, "
+          f"{torch.get_num_threads()} threads")
+    for label, seconds in median.items():
+        print(f"  {label:31} {seconds:6.3f} s/step   ({base / seconds:.2f}x float32's speed)")
+    print(f"  largest float32 - bfloat16 logit difference (eval mode): {gap:.4f}")
     return 0
 
 

