@@ -4,7 +4,7 @@
 (LoRA on the packaged all-MiniLM-L6-v2) in training mode, so MiniLM's dropout is
 on, under ``torch.autocast("cpu", dtype=torch.bfloat16)``: weights, optimiser
 state and loss stay float32, the matrix products run in bfloat16. This times
-one training step (forward, backward, AdamW) on the same batch three ways,
+one training step (forward, backward, AdamW) on the same batch four ways,
 alternating so drift in machine load hits all alike, and prints the ratios:
 
 - float32, dropout as MiniLM's config has it (0.1 on hidden states and on the
@@ -16,6 +16,10 @@ alternating so drift in machine load hits all alike, and prints the ratios:
 - bfloat16 autocast without dropout on the attention probabilities (drawing
   those masks, one per head over every token pair, is most of a step on a CPU,
   and torch's fused CPU attention kernel cannot apply them).
+
+The batch has no padding. Real training batches are padded to their longest
+reply and may rank the ways differently: one check on real batches found eager
+attention only 5% faster than the default, against 1.4x here.
 
 It also prints the largest difference between float32 and bfloat16 logits on
 one forward pass in eval mode, so the speed is not bought with a different

@@ -18,9 +18,10 @@ unscorable rule catches are left out: the models never see them):
   6,748 replies on one machine, 2,587 s on 7,852 on another. Most of a step is
   MiniLM's dropout on the attention probabilities (0.1): it draws a mask per head
   over every token pair and keeps torch off its fused attention kernel.
-  ``--attention-dropout 0`` trains 2.2x faster (387 s against 717-864 s per epoch
-  on 3,239 replies), but on validation (``--validate``, seed 0) it scored 1,171 of
-  1,458 against 1,178 with the shipped 0.1, so 0.1 stays the default.
+  ``--attention-dropout 0`` trains about twice as fast (387 s against 717-864 s per
+  epoch on 3,239 replies; the 864 s epoch shared the cores), but on validation
+  (``--validate``, seed 0) it scored 1,171 of 1,458 against 1,178 with the shipped
+  0.1, so 0.1 stays the default.
   ``--seed N --adapter PATH`` trains one adapter
   elsewhere (for experiments, or for more seeds: the judge averages every
   adapter in ``_crossenc.ADAPTER_PATHS``);
@@ -214,10 +215,10 @@ def training_logits(model: Any, head: torch.nn.Module, encoded: Any,
 def set_attention_dropout(model: Any, p: float) -> None:
     """Set the dropout on MiniLM's attention probabilities (its config says 0.1).
 
-    On a CPU it is most of a training step: a step on 16 training replies of 384 tokens
-    took 4.7-5.3 s on 2 cores with it and about 2.0 s without. Drawing a mask per head
-    over every token pair is slow, and with a mask torch cannot use its fused attention
-    kernel (``bench/classifier_training.py`` measures it side by side)."""
+    On a CPU it is most of a training step: steps on 16 training replies (mostly 384
+    tokens) averaged 4.7 s on 2 cores with it and 2.0 s without. Drawing a mask per head
+    over every token pair is slow, and with attention dropout torch cannot use its fused
+    CPU attention kernel (``bench/classifier_training.py`` measures it side by side)."""
     model.config.attention_probs_dropout_prob = p
     for module in model.modules():
         if type(module).__name__.endswith("SelfAttention"):
@@ -373,6 +374,23 @@ def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:
     return results
 
 
+def train_and_evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    """Train what the arguments ask for (nothing with ``--evaluate``), then score the
+    held-out splits."""
+    if not args.evaluate:
+        if args.only in (None, "cross"):
+            if args.adapter:
+                train_cross(args.adapter[0], args.seed, epochs=args.epochs,
+                            attention_dropout=args.attention_dropout)
+            else:
+                for seed, path in enumerate(crossenc.ADAPTER_PATHS):
+                    train_cross(path, seed, epochs=args.epochs,
+                                attention_dropout=args.attention_dropout)
+        if args.only in (None, "probe"):
+            train_probe(smolprobe.PROBE_PATH, args.probe_cache)
+    return evaluate(tuple(args.adapter or crossenc.ADAPTER_PATHS))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--adapter", type=Path, action="append",
@@ -403,21 +421,8 @@ def main() -> int:
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     if args.validate:
         results = validate_cross(args.adapter[0], args.seed, args.epochs, args.attention_dropout)
-        if args.json:
-            args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        return 0
-    if not args.evaluate:
-        if args.only in (None, "cross"):
-            if args.adapter:
-                train_cross(args.adapter[0], args.seed, epochs=args.epochs,
-                            attention_dropout=args.attention_dropout)
-            else:
-                for seed, path in enumerate(crossenc.ADAPTER_PATHS):
-                    train_cross(path, seed, epochs=args.epochs,
-                                attention_dropout=args.attention_dropout)
-        if args.only in (None, "probe"):
-            train_probe(smolprobe.PROBE_PATH, args.probe_cache)
-    results = evaluate(tuple(args.adapter or crossenc.ADAPTER_PATHS))
+    else:
+        results = train_and_evaluate(args)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

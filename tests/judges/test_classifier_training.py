@@ -116,7 +116,7 @@ def test_validation_trains_on_the_protocol_lines_and_scores_the_next_ones(
             if row["support"]} == Counter(r["label"] for r in lines[8:13])
 
 
-def test_validation_never_writes_the_shipped_adapter() -> None:
+def test_validation_refuses_to_run_without_its_own_adapter_path() -> None:
     done = subprocess.run([sys.executable, str(SCRIPT), "--validate", "--only", "cross"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
