@@ -6,6 +6,8 @@
     .venv/bin/python scripts/train_classifier.py --evaluate   # evaluate the shipped model only
     .venv/bin/python scripts/train_classifier.py --only cross --validate --adapter /tmp/v.npz
                                                    # try a recipe on validation, not held-out
+    .venv/bin/python scripts/train_classifier.py --only probe --validate \
+        --probe-cache /tmp/states.npy --adapter /tmp/v.npz   # the probe, and the judge with v
 
 The judge combines two readers, both trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
@@ -67,7 +69,7 @@ from redline.judges import _crossenc as crossenc
 from redline.judges import _replies as replies
 from redline.judges import _smolprobe as smolprobe
 from redline.judges import get_judge
-from redline.judges._classifier import ClassifierJudge
+from redline.judges._classifier import CROSS_WEIGHT, PROBE_WEIGHT, ClassifierJudge
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 from redline.suites import Probe
 
@@ -303,8 +305,7 @@ def validate_cross(out: Path, seed: int, epochs: int,
     probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
                                                      [r["response"] for r in rows])
     np.save(out.with_suffix(".val.npy"), probs)
-    verdicts = ["unscorable" if replies.unscorable_reason(r["response"])
-                else crossenc.LABELS[int(np.argmax(p))] for r, p in zip(rows, probs, strict=True)]
+    verdicts = _verdicts(rows, probs)
     right = sum(v == r["label"] for v, r in zip(verdicts, rows, strict=True))
     print(f"\nvalidation (seed {seed}, attention dropout {attention_dropout}): "
           f"{right} of {len(rows)} right ({right / len(rows):.3f})")
@@ -314,41 +315,104 @@ def validate_cross(out: Path, seed: int, epochs: int,
 PROBE_C = 0.01  # validation's choice among 0.003-0.03 (layers 16+20: 0.829, 0.833, 0.831 alone)
 
 
-def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
-    """Fit the SmolLM2 probe: SmolLM2's states for every training pair (0.52 s a pair on 2
-    cores with all 30 layers, about two thirds of that with 20), then a class-balanced logistic
-    regression on standardised features. ``cache`` keeps the states in an .npy file, in
-    ``classifier_train.jsonl`` line order; the split grows at its end, so only the lines the
-    cache lacks are read."""
-    raw = load("train")
-    keep = [i for i, r in enumerate(raw) if trainable(r)]
+def probe_features(raw: list[dict[str, Any]], cache: Path | None = None,
+                   upto: int | None = None) -> np.ndarray:
+    """SmolLM2's states for the first ``upto`` training lines (default: all of them), 0.52 s
+    a pair on 2 cores with all 30 layers, about two thirds of that with 20. ``cache`` keeps
+    them in an .npy file, in ``classifier_train.jsonl`` line order; the split grows at its
+    end, so only the lines the cache lacks are read, and the cache only ever grows."""
+    upto = len(raw) if upto is None else upto
     parts = [np.load(cache)] if cache is not None and cache.is_file() else []
     done = len(parts[0]) if parts else 0
     if done > len(raw):
         raise SystemExit(f"{cache}: {done} rows for {len(raw)} training lines "
                          "(the cache belongs to another split)")
-    if done < len(raw):
+    if done < upto:
         reader = smolprobe.StateReader()
         t0 = time.perf_counter()
-        parts.append(np.stack([reader.features(r["prompt"], r["response"]) for r in raw[done:]]))
-        print(f"probe features: {len(raw) - done} pairs in {time.perf_counter() - t0:.0f} s",
+        parts.append(np.stack([reader.features(r["prompt"], r["response"])
+                               for r in raw[done:upto]]))
+        print(f"probe features: {upto - done} pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
     x_all = np.concatenate(parts)
-    if cache is not None and done < len(raw):
+    if cache is not None and done < upto:
         np.save(cache, x_all)
-    x = x_all[keep].astype(np.float64)
-    y = np.array([smolprobe.LABELS.index(raw[i]["label"]) for i in keep])
+    return x_all[:upto]
+
+
+def fit_probe(x: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A class-balanced logistic regression on standardised features, returned as
+    (coef, intercept) acting on the raw features."""
+    x = x.astype(np.float64)
+    y = np.array([smolprobe.LABELS.index(label) for label in labels])
     mean, mult = scaling(x)
     model = LogisticRegression(C=PROBE_C, max_iter=3000, class_weight="balanced")
     model.fit((x - mean) * mult, y)
     coef = model.coef_ * mult
-    intercept = model.intercept_ - coef @ mean
+    return coef, model.intercept_ - coef @ mean
+
+
+def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
+    """Fit the SmolLM2 probe on every trainable line (see :func:`probe_features` for the
+    states and their cache)."""
+    raw = load("train")
+    keep = [i for i, r in enumerate(raw) if trainable(r)]
+    x_all = probe_features(raw, cache)
+    coef, intercept = fit_probe(x_all[keep], [raw[i]["label"] for i in keep])
     meta = {"format": smolprobe.PROBE_FORMAT, "labels": list(smolprobe.LABELS),
             "features": smolprobe.FEATURE_LAYOUT, "c": PROBE_C, "replies": len(keep),
             "training": data_provenance()}
     write_archive(out, {"coef": coef.astype(np.float32),
                         "intercept": intercept.astype(np.float32)}, meta)
     return meta
+
+
+def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray) -> list[str]:
+    """The judge's reading of class probabilities: the unscorable rule first, then argmax."""
+    return ["unscorable" if replies.unscorable_reason(r["response"])
+            else crossenc.LABELS[int(np.argmax(p))] for r, p in zip(rows, probs, strict=True)]
+
+
+MIX_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # cross-encoder weights tried on validation
+
+
+def validate_probe(cache: Path, cross_runs: list[Path]) -> dict[str, Any]:
+    """Fit the probe on the validation protocol's training lines and score its validation
+    lines; keep the probabilities beside the cache (``.val.npy``). Given cross-encoder
+    validation runs (``--validate`` adapters whose ``.val.npy`` exist), also score the judge:
+    their mean mixed with the probe at :data:`MIX_WEIGHTS`, and report it at the shipped
+    weight."""
+    lines = load("train")
+    end = VALIDATION_START + VALIDATION_LINES
+    rows = lines[VALIDATION_START:end]
+    x = probe_features(lines, cache, upto=end)
+    keep = [i for i in range(VALIDATION_START) if trainable(lines[i])]
+    coef, intercept = fit_probe(x[keep], [lines[i]["label"] for i in keep])
+    logits = x[VALIDATION_START:end].astype(np.float64) @ coef.T + intercept
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs = exp / exp.sum(axis=1, keepdims=True)
+    np.save(cache.with_suffix(".val.npy"), probs)
+    verdicts = {"probe": _verdicts(rows, probs)}
+    if cross_runs:
+        runs = []
+        for run in cross_runs:
+            saved = run.with_suffix(".val.npy")
+            if not saved.is_file():
+                raise SystemExit(f"{saved}: no validation probabilities; train the run first "
+                                 f"with --only cross --validate --adapter {run}")
+            runs.append(np.load(saved))
+            if runs[-1].shape != probs.shape:
+                raise SystemExit(f"{saved}: {runs[-1].shape[0]} rows, the validation lines "
+                                 f"are {probs.shape[0]} (another protocol)")
+        cross = np.mean(runs, axis=0)
+        verdicts["cross-encoder"] = _verdicts(rows, cross)
+        gold = [r["label"] for r in rows]
+        for weight in MIX_WEIGHTS:
+            mixed = _verdicts(rows, weight * cross + (1 - weight) * probs)
+            print(f"validation: cross-encoder weight {weight}: "
+                  f"{sum(a == b for a, b in zip(mixed, gold, strict=True))} of {len(rows)} right")
+        verdicts["classifier"] = _verdicts(rows, CROSS_WEIGHT * cross + PROBE_WEIGHT * probs)
+    return report(rows, verdicts, title="validation lines")
 
 
 def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:
@@ -409,17 +473,26 @@ def main() -> int:
     parser.add_argument("--evaluate", action="store_true",
                         help="only evaluate the existing model on the held-out splits")
     parser.add_argument("--validate", action="store_true",
-                        help="with --only cross and --adapter: train on the validation "
-                             "protocol's lines and score its validation lines, not held-out")
+                        help="train on the validation protocol's lines and score its "
+                             "validation lines, not held-out: with --only cross, one "
+                             "--adapter PATH to write; with --only probe, a --probe-cache, "
+                             "and any cross-encoder validation runs (--adapter) to mix in")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
     args = parser.parse_args()
-    if args.adapter and len(args.adapter) > 1 and not args.evaluate:
+    if args.adapter and len(args.adapter) > 1 and not args.evaluate and args.only != "probe":
         parser.error("training writes one --adapter at a time")
-    if args.validate and (args.only != "cross" or not args.adapter or args.evaluate):
+    if args.validate and (args.evaluate or args.only is None):
+        parser.error("--validate trains one reader: give --only cross or --only probe")
+    if args.validate and args.only == "cross" and not args.adapter:
         parser.error("--validate trains a cross-encoder elsewhere: give --only cross and "
                      "one --adapter PATH (the shipped adapter is never overwritten by it)")
+    if args.validate and args.only == "probe" and args.probe_cache is None:
+        parser.error("--validate --only probe keeps SmolLM2's states: give --probe-cache "
+                     "FILE.npy (the shipped probe is never overwritten by it)")
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
-    if args.validate:
+    if args.validate and args.only == "probe":
+        results = validate_probe(args.probe_cache, args.adapter or [])
+    elif args.validate:
         results = validate_cross(args.adapter[0], args.seed, args.epochs, args.attention_dropout)
     else:
         results = train_and_evaluate(args)

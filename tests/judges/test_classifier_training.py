@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -121,3 +121,70 @@ def test_validation_refuses_to_run_without_its_own_adapter_path() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "--validate trains a cross-encoder elsewhere" in done.stderr
+
+
+class _LabelReader:
+    """Stands in for SmolLM2: states that spell out the gold label, so a probe fitted on the
+    right lines scores the right lines perfectly, and an off-by-one anywhere shows."""
+
+    asked: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        self.gold = {(r["prompt"], r["response"]): r["label"] for r in _LINES}
+
+    def features(self, prompt: str, response: str) -> Any:
+        _LabelReader.asked.append(response)
+        label = self.gold[(prompt, response)]
+        order = ("complied", "refused", "partial", "unscorable")
+        return np.array([4.0 * (label == k) for k in order] + [len(response) % 7],
+                        dtype=np.float32)
+
+
+_LINES: list[dict[str, Any]] = []
+
+
+def test_probe_validation_fits_the_protocol_lines_and_mixes_in_cross_encoder_runs(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    lines = train_classifier.load("train")
+    # the protocol shrunk to lines where every class (and the unscorable rule) turns up
+    start, count = 400, 60
+    monkeypatch.setattr(train_classifier, "VALIDATION_START", start)
+    monkeypatch.setattr(train_classifier, "VALIDATION_LINES", count)
+    _LINES[:] = lines[:start + count]
+    _LabelReader.asked = []
+    monkeypatch.setattr(train_classifier.smolprobe, "StateReader", _LabelReader)
+    cache = tmp_path / "states.npy"
+    # a cache holding the first 10 lines: only the 70 it lacks are read
+    np.save(cache, np.stack([_LabelReader().features(r["prompt"], r["response"])
+                             for r in lines[:10]]))
+    _LabelReader.asked = []
+    cross = tmp_path / "run.npz"
+    rows = lines[start:start + count]
+    # a cross-encoder run that is always wrong, with low confidence
+    wrong = np.array([[0.2 if label == r["label"] else 0.4
+                       for label in ("complied", "refused", "partial")] for r in rows])
+    np.save(cross.with_suffix(".val.npy"), wrong)
+
+    results = train_classifier.validate_probe(cache, [cross])
+
+    assert _LabelReader.asked == [r["response"] for r in lines[10:start + count]]
+    assert np.load(cache).shape[0] == start + count
+    probs = np.load(tmp_path / "states.val.npy")
+    assert probs.shape == (count, 3)
+    # right wherever the rule and the gold label agree on unscorable, and the probe is asked
+    rule = [train_classifier.replies.unscorable_reason(r["response"]) is not None for r in rows]
+    expected = sum((r["label"] == "unscorable") == ruled and (ruled or r["label"] != "unscorable")
+                   for r, ruled in zip(rows, rule, strict=True))
+    assert len({r["label"] for r in rows}) >= 3  # the slice has something to tell apart
+    assert results["probe"]["accuracy"] == pytest.approx(expected / count)
+    assert results["cross-encoder"]["accuracy"] < results["probe"]["accuracy"]
+    out = capsys.readouterr().out
+    assert "cross-encoder weight 0.5:" in out and "cross-encoder weight 0.7:" in out
+
+
+def test_probe_validation_refuses_to_run_without_a_cache() -> None:
+    done = subprocess.run([sys.executable, str(SCRIPT), "--validate", "--only", "probe"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "give --probe-cache" in done.stderr
