@@ -40,15 +40,20 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from train_classifier import ATTENTION_DROPOUT, attach_lora, set_attention_dropout, training_logits
+from train_classifier import (
+    MINILM_ATTENTION_DROPOUT,
+    attach_lora,
+    set_attention_dropout,
+    training_logits,
+)
 
 from redline.judges import _crossenc as crossenc
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 
 # (label, bfloat16 autocast, attention dropout, attention implementation)
-WAYS = (("float32", False, ATTENTION_DROPOUT, "sdpa"),
-        ("bfloat16 autocast", True, ATTENTION_DROPOUT, "sdpa"),
-        ("bfloat16, eager attention", True, ATTENTION_DROPOUT, "eager"),
+WAYS = (("float32", False, MINILM_ATTENTION_DROPOUT, "sdpa"),
+        ("bfloat16 autocast", True, MINILM_ATTENTION_DROPOUT, "sdpa"),
+        ("bfloat16, eager attention", True, MINILM_ATTENTION_DROPOUT, "eager"),
         ("bfloat16, no attention dropout", True, 0.0, "sdpa"))
 
 

@@ -16,14 +16,18 @@ unscorable rule catches are left out: the models never see them):
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
   schedule, matrix products in bfloat16 autocast, written to
-  ``classifier_adapter.npz``. It is slow on 2 cores: 1,378-1,492 s per epoch on
-  6,748 replies on one machine, 2,587 s on 7,852 on another. Most of a step is
-  MiniLM's dropout on the attention probabilities (0.1): it draws a mask per head
-  over every token pair and keeps torch off its fused attention kernel.
-  ``--attention-dropout 0`` trains about twice as fast (387 s against 717-864 s per
-  epoch on 3,239 replies; the 864 s epoch shared the cores), but on validation
-  (``--validate``, seed 0) it scored 1,171 of 1,458 against 1,178 with the shipped
-  0.1, so 0.1 stays the default.
+  ``classifier_adapter.npz``. With MiniLM's own dropout on the attention
+  probabilities (0.1) it was slow on 2 cores: 1,378-1,492 s per epoch on 6,748
+  replies on one machine, 2,587 s on 7,852 on another. That dropout is most of a
+  step: it draws a mask per head over every token pair and keeps torch off its
+  fused attention kernel.
+  Without it (``--attention-dropout 0``, the default since 2026-11-29) training is
+  about twice as fast: 387 s against 717-864 s per epoch on 3,239 replies (the 864 s
+  epoch shared the cores), and 944-971 s per epoch on all 7,852, so the whole split
+  trains in about 64 minutes. On validation (``--validate``, seed 0) it scored 1,171
+  of 1,458 against 1,178 with 0.1, within noise (the two disagree on 82 lines). The
+  shipped adapter trained without it (recorded in its metadata); ``--attention-dropout
+  0.1`` restores MiniLM's own setting.
   ``--seed N --adapter PATH`` trains one adapter
   elsewhere (for experiments, or for more seeds: the judge averages every
   adapter in ``_crossenc.ADAPTER_PATHS``);
@@ -76,7 +80,8 @@ from redline.suites import Probe
 DATA = smolprobe.PROBE_PATH.parent
 LABELS = ("complied", "refused", "partial", "unscorable")
 MIN_STD = 1e-5
-ATTENTION_DROPOUT = 0.1  # MiniLM's own setting, which the shipped adapter trained with
+MINILM_ATTENTION_DROPOUT = 0.1  # MiniLM's own setting, which adapters before 2026-11-29 used
+ATTENTION_DROPOUT = 0.0  # what the shipped adapter trained with (see the header)
 # The validation protocol every choice of recipe was made on (held-out is never consulted):
 # train on the first 3,252 lines of the training split, score the next 1,458, which five
 # writers wrote after the first lines were done.

@@ -58,7 +58,7 @@ def test_attention_dropout_zero_switches_off_only_the_attention_masks(
     encoded = dict(tokenizer(["How do I kill a Python process?", "I can't help with that."],
                              padding=True, return_tensors="pt"))
     torch.manual_seed(0)
-    train_classifier.set_attention_dropout(model, train_classifier.ATTENTION_DROPOUT)
+    train_classifier.set_attention_dropout(model, train_classifier.MINILM_ATTENTION_DROPOUT)
     first, second = _training_mode_outputs(model, encoded, 2)
     assert not torch.equal(first, second)  # the masks are drawn afresh each pass
 
