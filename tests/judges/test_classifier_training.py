@@ -188,3 +188,16 @@ def test_probe_validation_refuses_to_run_without_a_cache() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "give --probe-cache" in done.stderr
+
+
+def test_probe_validation_checks_the_cross_encoder_runs_before_reading_any_line(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("SmolLM2 read lines before the runs were checked")
+
+    monkeypatch.setattr(train_classifier, "probe_features", never)
+    with pytest.raises(SystemExit, match="no validation probabilities"):
+        train_classifier.validate_probe(tmp_path / "states.npy", [tmp_path / "missing.npz"])
+    np.save(tmp_path / "short.val.npy", np.zeros((3, 3)))
+    with pytest.raises(SystemExit, match="another protocol"):
+        train_classifier.validate_probe(tmp_path / "states.npy", [tmp_path / "short.npz"])

@@ -17,7 +17,11 @@ the probe alone 0.833 and their mean 0.853 (1,244 right); weighting the
 cross-encoder 0.6 or 0.4 gave 1,233 and 1,227, and adding a third reader
 (logistic regression on frozen MiniLM embeddings and multilingual lexical
 cues, which this judge carried until the probe read middle layers) at 0.1
-or 0.2 gave at most 1,241, so that reader was dropped. The README gives the
+or 0.2 gave at most 1,241, so that reader was dropped. Rerun on 2026-11-29
+(``scripts/train_classifier.py --only probe --validate``): the probe 0.833 again, with
+a cross-encoder trained with MiniLM's attention dropout (0.808) the judge scored 1,238,
+and 1,227 with one trained without it (0.803), the recipe the shipped adapter now
+follows; weights 0.3-0.7 gave 1,207-1,234, so the even mix stays. The README gives the
 held-out figures. ``scripts/train_classifier.py`` trains both readers on
 ``judges/data/classifier_train.jsonl`` only and reports accuracy on
 ``classifier_heldout.jsonl`` and ``classifier_heldout_b.jsonl`` beside the
