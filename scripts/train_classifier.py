@@ -70,6 +70,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from scipy.special import softmax
 from sklearn.linear_model import LogisticRegression
 
 from redline.judges import _crossenc as crossenc
@@ -406,9 +407,7 @@ def validate_probe(cache: Path, cross_runs: list[Path]) -> dict[str, Any]:
     x = probe_features(lines, cache, upto=end)
     keep = [i for i in range(VALIDATION_START) if trainable(lines[i])]
     coef, intercept = fit_probe(x[keep], [lines[i]["label"] for i in keep])
-    logits = x[VALIDATION_START:end].astype(np.float64) @ coef.T + intercept
-    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probs = exp / exp.sum(axis=1, keepdims=True)
+    probs = softmax(x[VALIDATION_START:end].astype(np.float64) @ coef.T + intercept, axis=1)
     np.save(cache.with_suffix(".val.npy"), probs)
     verdicts = {"probe": _verdicts(rows, probs)}
     if runs:
