@@ -125,6 +125,20 @@ def test_adapter_holds_an_update_for_every_projection_and_a_head(path: Path) -> 
         | {"head.weight", "head.bias", "meta"} == names
 
 
+def test_each_shipped_adapter_is_the_seed_its_position_names() -> None:
+    """The full training run writes seed N to the N-th path; two copies of one adapter
+    would make the average a single seed in disguise."""
+    import numpy as np
+
+    seeds, heads = [], []
+    for path in ADAPTER_PATHS:
+        with np.load(path) as archive:
+            seeds.append(json.loads(bytes(archive["meta"]).decode("utf-8"))["training"]["seed"])
+            heads.append(archive["head.weight"])
+    assert seeds == list(range(len(ADAPTER_PATHS)))
+    assert all(not np.allclose(a, b) for i, a in enumerate(heads) for b in heads[i + 1:])
+
+
 def _rewrite_archive(tmp_path: Path, change: Any, source: Path = ADAPTER_PATH) -> Path:
     """A copy of a shipped .npz model file (the adapter unless told), its arrays changed."""
     import numpy as np

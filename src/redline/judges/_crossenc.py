@@ -34,12 +34,14 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-# the shipped adapters, one per training seed; the half's probabilities are their mean. One
-# seed since the split grew past 6,000 transcripts, read from all 7,865 lines, trained
-# without MiniLM's attention dropout: 64 minutes on 2 cores, where one epoch with it took
-# 2,587 s (four would take about three hours).
+# the shipped adapters, one per training seed (the seed is the position); the half's
+# probabilities are their mean. Both read all 7,865 lines without MiniLM's attention
+# dropout: 64-65 minutes each on 2 cores, where one epoch with it took 2,587 s (four would
+# take about three hours). On validation the mean of two seeds beat either seed by 9-11 of
+# 1,458 lines once mixed with the probe. Each seed adds a MiniLM reading: 0.07-0.12 s per
+# reply on 2 cores, 14-26% of the judge's time with two (bench/classifier_judging.py).
 ADAPTER_PATHS = tuple(Path(__file__).with_name("data") / name
-                      for name in ("classifier_adapter.npz",))
+                      for name in ("classifier_adapter.npz", "classifier_adapter_seed1.npz"))
 ADAPTER_PATH = ADAPTER_PATHS[0]
 ADAPTER_FORMAT = "redline-lora/1"
 LABELS = ("complied", "refused", "partial")

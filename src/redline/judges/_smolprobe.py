@@ -144,6 +144,6 @@ class Probe:
         if rows.shape[1] != self.coef.shape[1]:
             raise ConfigError(f"the probe reads {self.coef.shape[1]} features, the model gave "
                               f"{rows.shape[1]}; retrain with scripts/train_classifier.py")
-        logits = rows @ self.coef.T + self.intercept
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+        special: Any = importlib.import_module("scipy.special")
+        return special.softmax(rows @ self.coef.T + self.intercept,  # type: ignore[no-any-return]
+                               axis=1)
