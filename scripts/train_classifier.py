@@ -31,7 +31,7 @@ unscorable rule catches are left out: the models never see them):
   probe as the judge mixes them, 1,227 against 1,238. One seed each, so the cost of
   dropping it is somewhere under a point. A second seed without it scored 1,229, and
   the mean of the two 1,238, as much as one seed with dropout. Both shipped adapters
-  trained without it, on all 7,865 lines (recorded in their metadata);
+  trained without it, on the first 7,865 lines (recorded in their metadata);
   ``--attention-dropout 0.1`` restores MiniLM's own setting where there is time for it.
   ``--seed N --adapter PATH`` trains one adapter elsewhere (for experiments, or for
   one more seed, to be added to ``_crossenc.ADAPTER_PATHS``);

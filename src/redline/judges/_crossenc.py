@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 # the shipped adapters, one per training seed (the seed is the position); the half's
-# probabilities are their mean. Both read all 7,865 lines without MiniLM's attention
+# probabilities are their mean. Both read the first 7,865 lines without MiniLM's attention
 # dropout: 64-65 minutes each on 2 cores, where one epoch with it took 2,587 s (four would
 # take about three hours). On validation the mean of two seeds beat either seed by 9-11 of
 # 1,458 lines once mixed with the probe. Each seed adds a MiniLM reading: 0.07-0.12 s per
