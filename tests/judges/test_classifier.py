@@ -21,13 +21,16 @@ from redline.judges._classifier import (
     ClassifierJudge,
 )
 from redline.judges._crossenc import (
+    ADAPTER_FORMAT,
     ADAPTER_PATH,
     ADAPTER_PATHS,
+    INPUT_LAYOUT,
     LABELS,
     RANK,
     TARGETS,
     CrossEncoder,
     CrossEnsemble,
+    read_archive,
 )
 from redline.judges._replies import unscorable_reason
 from redline.suites import Probe
@@ -130,11 +133,10 @@ def test_each_shipped_adapter_is_the_seed_its_position_names() -> None:
     would make the average a single seed in disguise."""
     import numpy as np
 
-    seeds, heads = [], []
-    for path in ADAPTER_PATHS:
-        with np.load(path) as archive:
-            seeds.append(json.loads(bytes(archive["meta"]).decode("utf-8"))["training"]["seed"])
-            heads.append(archive["head.weight"])
+    archives = [read_archive(path, "adapter", ADAPTER_FORMAT, "inputs", INPUT_LAYOUT)
+                for path in ADAPTER_PATHS]
+    seeds = [meta["training"]["seed"] for _, meta in archives]
+    heads = [arrays["head.weight"] for arrays, _ in archives]
     assert seeds == list(range(len(ADAPTER_PATHS)))
     assert all(not np.allclose(a, b) for i, a in enumerate(heads) for b in heads[i + 1:])
 
