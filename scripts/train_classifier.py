@@ -9,6 +9,9 @@
     .venv/bin/python scripts/train_classifier.py --only probe --validate \
         --probe-cache /tmp/states.npy --adapter /tmp/v.npz   # the probe, and the judge with v
                                   # (27 minutes for SmolLM2's states the first time, then seconds)
+    .venv/bin/python scripts/train_classifier.py --only probe --validate \
+        --probe-cache /tmp/states.npy --adapter /tmp/v.npz --extra-train new.jsonl
+                                  # would candidate lines help? (also with --only cross)
 
 The judge combines two readers, both trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
@@ -120,6 +123,47 @@ def trainable(row: dict[str, Any]) -> bool:
 
 def training_rows() -> list[dict[str, Any]]:
     return [r for r in load("train") if trainable(r)]
+
+
+def load_extra(paths: list[Path]) -> list[dict[str, Any]]:
+    """Candidate training lines from JSONL files outside the split, for ``--validate`` to
+    measure before they are appended: each line an object with a non-empty ``prompt`` and
+    ``response`` and a ``label`` among :data:`LABELS`. Errors name the file, line and field.
+    A line that repeats a validation line (same prompt and reply) is refused: it would
+    score the lines it trained on."""
+    lines = load("train")
+    scored = {(r["prompt"], r["response"])
+              for r in lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]}
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        before = len(rows)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SystemExit(f"{path}: cannot read extra training lines: {exc}") from None
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(row, dict):
+                raise SystemExit(f"{where}: expected a JSON object, got {type(row).__name__}")
+            for field in ("prompt", "response"):
+                if not isinstance(row.get(field), str) or not row[field].strip():
+                    raise SystemExit(f"{where}: field {field!r} must be a non-empty string")
+            if row.get("label") not in LABELS:
+                raise SystemExit(f"{where}: field 'label' must be one of {', '.join(LABELS)}, "
+                                 f"got {row.get('label')!r}")
+            if (row["prompt"], row["response"]) in scored:
+                raise SystemExit(f"{where}: repeats a validation line; validation would score "
+                                 "a line it trained on")
+            rows.append(row)
+        if len(rows) == before:
+            raise SystemExit(f"{path}: no extra training lines")
+    return rows
 
 
 def data_provenance() -> dict[str, Any]:
@@ -302,16 +346,21 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
     return meta
 
 
-def validate_cross(out: Path, seed: int, epochs: int,
-                   attention_dropout: float) -> dict[str, Any]:
-    """Train a cross-encoder recipe on the validation protocol's training lines, score it on
-    the validation lines (the unscorable rule first, as the judge does) and print the
-    figures. The class probabilities are kept beside the adapter (``.val.npy``), so recipes
-    and seeds can be averaged afterwards without retraining."""
+def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
+                   extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Train a cross-encoder recipe on the validation protocol's training lines (and any
+    ``extra`` candidate lines, see :func:`load_extra`), score it on the validation lines
+    (the unscorable rule first, as the judge does) and print the figures. The class
+    probabilities are kept beside the adapter (``.val.npy``), so recipes, seeds and data
+    can be compared and averaged afterwards without retraining."""
     lines = load("train")
     rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
+    added = [r for r in extra or [] if trainable(r)]
+    if extra:
+        print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
+              "left out by the unscorable rule)", file=sys.stderr)
     train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
-                rows=[r for r in lines[:VALIDATION_START] if trainable(r)])
+                rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added)
     probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
                                                      [r["response"] for r in rows])
     np.save(out.with_suffix(".val.npy"), probs)
@@ -386,12 +435,33 @@ def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray) -> list[str]:
 MIX_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # cross-encoder weights tried on validation
 
 
-def validate_probe(cache: Path, cross_runs: list[Path]) -> dict[str, Any]:
-    """Fit the probe on the validation protocol's training lines and score its validation
-    lines; keep the probabilities beside the cache (``.val.npy``). Given cross-encoder
-    validation runs (``--validate`` adapters whose ``.val.npy`` exist), also score the judge:
-    their mean mixed with the probe at :data:`MIX_WEIGHTS`, and report it at the shipped
-    weight."""
+def extra_features(extra: list[dict[str, Any]], cache: Path) -> tuple[np.ndarray, Path]:
+    """SmolLM2's states for candidate lines, kept beside the split's cache in a file named
+    by the SHA-256 of the lines (``STEM.extra-HASH.npy``), so a rerun reads nothing."""
+    digest = hashlib.sha256(json.dumps([[r["prompt"], r["response"]] for r in extra],
+                                       ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+    path = cache.with_name(f"{cache.stem}.extra-{digest}.npy")
+    if path.is_file():
+        x = np.load(path)
+        if len(x) == len(extra):
+            return x, path
+    reader = smolprobe.StateReader()
+    t0 = time.perf_counter()
+    x = np.stack([reader.features(r["prompt"], r["response"]) for r in extra])
+    print(f"probe features: {len(extra)} extra pairs in {time.perf_counter() - t0:.0f} s",
+          file=sys.stderr)
+    np.save(path, x)
+    return x, path
+
+
+def validate_probe(cache: Path, cross_runs: list[Path],
+                   extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Fit the probe on the validation protocol's training lines (and any ``extra``
+    candidate lines, see :func:`load_extra`) and score its validation lines; keep the
+    probabilities beside the cache (``.val.npy``, or beside the extra lines' states). Given
+    cross-encoder validation runs (``--validate`` adapters whose ``.val.npy`` exist), also
+    score the judge: their mean mixed with the probe at :data:`MIX_WEIGHTS`, and report it
+    at the shipped weight."""
     lines = load("train")
     end = VALIDATION_START + VALIDATION_LINES
     rows = lines[VALIDATION_START:end]
@@ -407,9 +477,19 @@ def validate_probe(cache: Path, cross_runs: list[Path]) -> dict[str, Any]:
                              f"are {len(rows)} (another protocol)")
     x = probe_features(lines, cache, upto=end)
     keep = [i for i in range(VALIDATION_START) if trainable(lines[i])]
-    coef, intercept = fit_probe(x[keep], [lines[i]["label"] for i in keep])
+    features, labels = x[keep], [lines[i]["label"] for i in keep]
+    saved = cache.with_suffix(".val.npy")
+    if extra:
+        x_extra, states = extra_features(extra, cache)
+        added = [i for i, r in enumerate(extra) if trainable(r)]
+        print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
+              "left out by the unscorable rule)", file=sys.stderr)
+        features = np.concatenate([features, x_extra[added]])
+        labels += [extra[i]["label"] for i in added]
+        saved = states.with_suffix(".val.npy")
+    coef, intercept = fit_probe(features, labels)
     probs = softmax(x[VALIDATION_START:end].astype(np.float64) @ coef.T + intercept, axis=1)
-    np.save(cache.with_suffix(".val.npy"), probs)
+    np.save(saved, probs)
     verdicts = {"probe": _verdicts(rows, probs)}
     if runs:
         cross = np.mean(runs, axis=0)
@@ -485,8 +565,16 @@ def main() -> int:
                              "validation lines, not held-out: with --only cross, one "
                              "--adapter PATH to write; with --only probe, a --probe-cache, "
                              "and any cross-encoder validation runs (--adapter) to mix in")
+    parser.add_argument("--extra-train", type=Path, action="append", default=[],
+                        metavar="FILE.jsonl",
+                        help="with --validate: also train on these candidate lines "
+                             "(prompt, response, label), to measure them before they are "
+                             "appended to the split (repeat for several files)")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
     args = parser.parse_args()
+    if args.extra_train and not args.validate:
+        parser.error("--extra-train measures candidate lines on validation: give --validate "
+                     "(to train on them for good, append them to classifier_train.jsonl)")
     if args.adapter and len(args.adapter) > 1 and not args.evaluate and args.only != "probe":
         parser.error("training writes one --adapter at a time")
     if args.validate and (args.evaluate or args.only is None):
@@ -498,10 +586,12 @@ def main() -> int:
         parser.error("--validate --only probe keeps SmolLM2's states: give --probe-cache "
                      "FILE.npy (the shipped probe is never overwritten by it)")
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
+    extra = load_extra(args.extra_train) if args.extra_train else None
     if args.validate and args.only == "probe":
-        results = validate_probe(args.probe_cache, args.adapter or [])
+        results = validate_probe(args.probe_cache, args.adapter or [], extra)
     elif args.validate:
-        results = validate_cross(args.adapter[0], args.seed, args.epochs, args.attention_dropout)
+        results = validate_cross(args.adapter[0], args.seed, args.epochs, args.attention_dropout,
+                                 extra)
     else:
         results = train_and_evaluate(args)
     if args.json:
