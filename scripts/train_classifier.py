@@ -435,23 +435,33 @@ def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray) -> list[str]:
 MIX_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # cross-encoder weights tried on validation
 
 
+def _pair_key(row: dict[str, Any]) -> str:
+    pair = json.dumps([row["prompt"], row["response"]], ensure_ascii=False)
+    return hashlib.sha256(pair.encode("utf-8")).hexdigest()[:24]
+
+
 def extra_features(extra: list[dict[str, Any]], cache: Path) -> tuple[np.ndarray, Path]:
-    """SmolLM2's states for candidate lines, kept beside the split's cache in a file named
-    by the SHA-256 of the lines (``STEM.extra-HASH.npy``), so a rerun reads nothing."""
-    digest = hashlib.sha256(json.dumps([[r["prompt"], r["response"]] for r in extra],
-                                       ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-    path = cache.with_name(f"{cache.stem}.extra-{digest}.npy")
-    if path.is_file():
-        x = np.load(path)
-        if len(x) == len(extra):
-            return x, path
-    reader = smolprobe.StateReader()
-    t0 = time.perf_counter()
-    x = np.stack([reader.features(r["prompt"], r["response"]) for r in extra])
-    print(f"probe features: {len(extra)} extra pairs in {time.perf_counter() - t0:.0f} s",
-          file=sys.stderr)
-    np.save(path, x)
-    return x, path
+    """SmolLM2's states for candidate lines, and where to keep what the probe makes of the
+    validation lines with them (``STEM.extra-HASH.val.npy``, HASH naming the candidates).
+    The states accumulate beside the split's cache in ``STEM.extra.npz``, keyed by a hash
+    of each pair, so a rerun, or another mix of the same files, reads only new pairs."""
+    store = cache.with_name(f"{cache.stem}.extra.npz")
+    known: dict[str, np.ndarray] = {}
+    if store.is_file():
+        with np.load(store) as saved:
+            known = dict(zip(saved["keys"].tolist(), saved["states"], strict=True))
+    keys = [_pair_key(r) for r in extra]
+    missing = {k: r for k, r in zip(keys, extra, strict=True) if k not in known}
+    if missing:
+        reader = smolprobe.StateReader()
+        t0 = time.perf_counter()
+        for key, row in missing.items():
+            known[key] = reader.features(row["prompt"], row["response"])
+        print(f"probe features: {len(missing)} extra pairs in {time.perf_counter() - t0:.0f} s",
+              file=sys.stderr)
+        np.savez(store, keys=np.array(list(known)), states=np.stack(list(known.values())))
+    digest = hashlib.sha256("".join(keys).encode("ascii")).hexdigest()[:16]
+    return np.stack([known[k] for k in keys]), cache.with_name(f"{cache.stem}.extra-{digest}.npy")
 
 
 def validate_probe(cache: Path, cross_runs: list[Path],
