@@ -435,6 +435,9 @@ def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray) -> list[str]:
 MIX_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # cross-encoder weights tried on validation
 
 
+SAVE_EVERY = 100  # candidate pairs read between saves of their states
+
+
 def _pair_key(row: dict[str, Any]) -> str:
     pair = json.dumps([row["prompt"], row["response"]], ensure_ascii=False)
     return hashlib.sha256(pair.encode("utf-8")).hexdigest()[:24]
@@ -455,11 +458,12 @@ def extra_features(extra: list[dict[str, Any]], cache: Path) -> tuple[np.ndarray
     if missing:
         reader = smolprobe.StateReader()
         t0 = time.perf_counter()
-        for key, row in missing.items():
+        for done, (key, row) in enumerate(missing.items(), 1):
             known[key] = reader.features(row["prompt"], row["response"])
+            if done % SAVE_EVERY == 0 or done == len(missing):  # a killed run keeps its work
+                np.savez(store, keys=np.array(list(known)), states=np.stack(list(known.values())))
         print(f"probe features: {len(missing)} extra pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
-        np.savez(store, keys=np.array(list(known)), states=np.stack(list(known.values())))
     digest = hashlib.sha256("".join(keys).encode("ascii")).hexdigest()[:16]
     return np.stack([known[k] for k in keys]), cache.with_name(f"{cache.stem}.extra-{digest}.npy")
 

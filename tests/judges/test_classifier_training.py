@@ -314,3 +314,28 @@ def test_candidate_lines_need_validate() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "--extra-train measures candidate lines on validation" in done.stderr
+
+
+def test_an_interrupted_read_of_candidate_lines_keeps_what_it_read(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _LINES[:] = [*_CANDIDATES, _MORE]
+    monkeypatch.setattr(train_classifier, "SAVE_EVERY", 2)
+
+    class Failing(_LabelReader):
+        def features(self, prompt: str, response: str) -> Any:
+            if len(_LabelReader.asked) == 3:
+                raise KeyboardInterrupt
+            return super().features(prompt, response)
+
+    monkeypatch.setattr(train_classifier.smolprobe, "StateReader", Failing)
+    rows = [*_CANDIDATES, _MORE]
+    _LabelReader.asked = []
+    with pytest.raises(KeyboardInterrupt):
+        train_classifier.extra_features(rows, tmp_path / "states.npy")
+    with np.load(tmp_path / "states.extra.npz") as kept:
+        assert kept["states"].shape[0] == 2
+    _LabelReader.asked = []
+    monkeypatch.setattr(train_classifier.smolprobe, "StateReader", _LabelReader)
+    x, _ = train_classifier.extra_features(rows, tmp_path / "states.npy")
+    assert _LabelReader.asked == [r["response"] for r in rows[2:]]
+    assert x.shape[0] == 4
