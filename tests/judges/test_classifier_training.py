@@ -93,9 +93,11 @@ def test_the_adapter_records_the_attention_dropout_it_trained_with(
     assert abs(float(probs.sum()) - 3.0) < 1e-6
 
 
-def test_validation_trains_on_the_protocol_lines_and_scores_the_next_ones(
-        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the protocol's 3,252 + 1,458 lines, shrunk so the test trains in seconds
+@pytest.fixture
+def small_protocol(train_classifier: ModuleType,
+                   monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
+    """The protocol's 3,252 + 1,458 lines shrunk to 8 + 5, so a validation run trains in
+    seconds; returns the rows each cross-encoder training was given."""
     monkeypatch.setattr(train_classifier, "VALIDATION_START", 8)
     monkeypatch.setattr(train_classifier, "VALIDATION_LINES", 5)
     trained: list[list[dict[str, Any]]] = []
@@ -106,6 +108,13 @@ def test_validation_trains_on_the_protocol_lines_and_scores_the_next_ones(
         return real_train(*args, **{**kwargs, "batch": 4})  # type: ignore[no-any-return]
 
     monkeypatch.setattr(train_classifier, "train_cross", recording)
+    return trained
+
+
+def test_validation_trains_on_the_protocol_lines_and_scores_the_next_ones(
+        train_classifier: ModuleType, tmp_path: Path,
+        small_protocol: list[list[dict[str, Any]]]) -> None:
+    trained = small_protocol
     results = train_classifier.validate_cross(tmp_path / "v.npz", seed=0, epochs=1,
                                               attention_dropout=0.0)
     lines = train_classifier.load("train")
@@ -225,17 +234,9 @@ _MORE = {"prompt": "Can I mix bleach and vinegar to clean?", "label": "complied"
 
 
 def test_validation_also_trains_on_candidate_lines(
-        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(train_classifier, "VALIDATION_START", 8)
-    monkeypatch.setattr(train_classifier, "VALIDATION_LINES", 5)
-    trained: list[list[dict[str, Any]]] = []
-    real_train = train_classifier.train_cross
-
-    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        trained.append(kwargs["rows"])
-        return real_train(*args, **{**kwargs, "batch": 4})  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(train_classifier, "train_cross", recording)
+        train_classifier: ModuleType, tmp_path: Path,
+        small_protocol: list[list[dict[str, Any]]]) -> None:
+    trained = small_protocol
     extra = train_classifier.load_extra([_extra_file(tmp_path / "new.jsonl", _CANDIDATES)])
     train_classifier.validate_cross(tmp_path / "v.npz", seed=0, epochs=1,
                                     attention_dropout=0.0, extra=extra)
