@@ -45,8 +45,15 @@ def make_suite(path: Path) -> Path:
     return path
 
 
+# `python -m redline`, with Ctrl-C delivered as a terminal delivers it even when this suite
+# runs where SIGINT is ignored (a background job of a non-interactive shell, as under nohup):
+# the child would inherit that, and Python installs no KeyboardInterrupt handler then.
+_REDLINE = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "runpy.run_module('redline', run_name='__main__', alter_sys=True)")
+
+
 def redline(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "redline", *args], env=env, cwd=cwd,
+    return subprocess.Popen([sys.executable, "-c", _REDLINE, *args], env=env, cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
