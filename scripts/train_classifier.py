@@ -9,9 +9,11 @@
     .venv/bin/python scripts/train_classifier.py --only probe --validate \
         --probe-cache /tmp/states.npy --adapter /tmp/v.npz   # the probe, and the judge with v
                                   # (27 minutes for SmolLM2's states the first time, then seconds)
+    .venv/bin/python scripts/check_candidates.py new.jsonl --kept ok.jsonl
+                                  # candidate lines that repeat or near-copy held-out set aside
     .venv/bin/python scripts/train_classifier.py --only probe --validate \
-        --probe-cache /tmp/states.npy --adapter /tmp/v.npz --extra-train new.jsonl
-                                  # would candidate lines help? (also with --only cross)
+        --probe-cache /tmp/states.npy --adapter /tmp/v.npz --extra-train ok.jsonl
+                                  # would they help? (also with --only cross)
 
 The judge combines two readers, both trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
@@ -125,44 +127,51 @@ def training_rows() -> list[dict[str, Any]]:
     return [r for r in load("train") if trainable(r)]
 
 
+def read_candidates(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Candidate training lines from a JSONL file outside the split, with their line
+    numbers: each an object with a non-empty ``prompt`` and ``response`` and a ``label``
+    among :data:`LABELS`. Errors name the file, line and field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SystemExit(f"{path}: cannot read extra training lines: {exc}") from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(row, dict):
+            raise SystemExit(f"{where}: expected a JSON object, got {type(row).__name__}")
+        for field in ("prompt", "response"):
+            if not isinstance(row.get(field), str) or not row[field].strip():
+                raise SystemExit(f"{where}: field {field!r} must be a non-empty string")
+        if row.get("label") not in LABELS:
+            raise SystemExit(f"{where}: field 'label' must be one of {', '.join(LABELS)}, "
+                             f"got {row.get('label')!r}")
+        rows.append((number, row))
+    if not rows:
+        raise SystemExit(f"{path}: no extra training lines")
+    return rows
+
+
 def load_extra(paths: list[Path]) -> list[dict[str, Any]]:
-    """Candidate training lines from JSONL files outside the split, for ``--validate`` to
-    measure before they are appended: each line an object with a non-empty ``prompt`` and
-    ``response`` and a ``label`` among :data:`LABELS`. Errors name the file, line and field.
-    A line that repeats a validation line (same prompt and reply) is refused: it would
-    score the lines it trained on."""
+    """Candidate lines (:func:`read_candidates`) for ``--validate`` to measure before they
+    are appended. A line that repeats a validation line (same prompt and reply) is refused:
+    validation would score a line it trained on."""
     lines = load("train")
     scored = {(r["prompt"], r["response"])
               for r in lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]}
     rows: list[dict[str, Any]] = []
     for path in paths:
-        before = len(rows)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SystemExit(f"{path}: cannot read extra training lines: {exc}") from None
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SystemExit(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(row, dict):
-                raise SystemExit(f"{where}: expected a JSON object, got {type(row).__name__}")
-            for field in ("prompt", "response"):
-                if not isinstance(row.get(field), str) or not row[field].strip():
-                    raise SystemExit(f"{where}: field {field!r} must be a non-empty string")
-            if row.get("label") not in LABELS:
-                raise SystemExit(f"{where}: field 'label' must be one of {', '.join(LABELS)}, "
-                                 f"got {row.get('label')!r}")
+        for number, row in read_candidates(path):
             if (row["prompt"], row["response"]) in scored:
-                raise SystemExit(f"{where}: repeats a validation line; validation would score "
-                                 "a line it trained on")
+                raise SystemExit(f"{path}:{number}: repeats a validation line; validation "
+                                 "would score a line it trained on")
             rows.append(row)
-        if len(rows) == before:
-            raise SystemExit(f"{path}: no extra training lines")
     return rows
 
 
