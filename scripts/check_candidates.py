@@ -26,7 +26,7 @@ from typing import Any
 
 import train_classifier
 
-THRESHOLD = 0.75  # the threshold every data round since the first held-out split used
+THRESHOLD = 0.75  # what the data rounds of lines 7,866-8,837 were checked with
 
 
 def normalise(text: str) -> str:
@@ -44,12 +44,13 @@ def closest(text: str, pool: list[str], threshold: float) -> float:
     return best if best > threshold else 0.0
 
 
-def flags(row: dict[str, Any], known_prompts: set[str], held_prompts: list[str],
+def flags(row: dict[str, Any], seen: dict[str, str], held_prompts: list[str],
           held_replies: list[str], threshold: float) -> list[str]:
-    """Why a candidate line may not join the split (empty when it may)."""
+    """Why a candidate line may not join the split (empty when it may). ``seen`` maps the
+    prompts already taken (the split's, then the candidates kept) to where they are."""
     found = []
-    if row["prompt"] in known_prompts:
-        found.append("its prompt repeats a prompt of the training split")
+    if row["prompt"] in seen:
+        found.append(f"its prompt repeats {seen[row['prompt']]}")
     prompt = closest(normalise(row["prompt"]), held_prompts, threshold)
     if prompt:
         found.append(f"its prompt is close to a held-out prompt (ratio {prompt:.2f})")
@@ -71,22 +72,20 @@ def main(argv: list[str] | None = None) -> int:
     held = train_classifier.load("heldout") + train_classifier.load("heldout_b")
     held_prompts = [normalise(r["prompt"]) for r in held]
     held_replies = [normalise(r["response"]) for r in held]
-    known = {r["prompt"] for r in train_classifier.load("train")}
-    earlier: dict[str, str] = {}  # prompts of the candidates kept so far, and where
+    seen = dict.fromkeys((r["prompt"] for r in train_classifier.load("train")),
+                         "a prompt of the training split")
     kept, flagged, total = [], 0, 0
     for path in args.files:
         for number, row in train_classifier.read_candidates(path):
             total += 1
-            found = flags(row, known, held_prompts, held_replies, args.threshold)
-            if row["prompt"] in earlier:
-                found.insert(0, f"its prompt repeats {earlier[row['prompt']]}")
+            found = flags(row, seen, held_prompts, held_replies, args.threshold)
             for reason in found:
                 print(f"{path}:{number}: {reason}")
             if found:
                 flagged += 1
             else:
                 kept.append(row)
-                earlier[row["prompt"]] = f"{path}:{number}"
+                seen[row["prompt"]] = f"{path}:{number}"
     print(f"{flagged} of {total} candidate lines flagged, {len(kept)} kept", file=sys.stderr)
     if args.kept is not None:
         args.kept.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept),

@@ -355,6 +355,14 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
     return meta
 
 
+def trainable_extra(extra: list[dict[str, Any]]) -> list[int]:
+    """Indices of the candidate lines the models learn from, said on stderr."""
+    added = [i for i, r in enumerate(extra) if trainable(r)]
+    print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
+          "left out by the unscorable rule)", file=sys.stderr)
+    return added
+
+
 def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
                    extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Train a cross-encoder recipe on the validation protocol's training lines (and any
@@ -364,10 +372,7 @@ def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
     can be compared and averaged afterwards without retraining."""
     lines = load("train")
     rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
-    added = [r for r in extra or [] if trainable(r)]
-    if extra:
-        print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
-              "left out by the unscorable rule)", file=sys.stderr)
+    added = [extra[i] for i in trainable_extra(extra)] if extra else []
     train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
                 rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added)
     probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
@@ -474,14 +479,15 @@ def extra_features(extra: list[dict[str, Any]], cache: Path) -> tuple[np.ndarray
         print(f"probe features: {len(missing)} extra pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
     digest = hashlib.sha256("".join(keys).encode("ascii")).hexdigest()[:16]
-    return np.stack([known[k] for k in keys]), cache.with_name(f"{cache.stem}.extra-{digest}.npy")
+    return (np.stack([known[k] for k in keys]),
+            cache.with_name(f"{cache.stem}.extra-{digest}.val.npy"))
 
 
 def validate_probe(cache: Path, cross_runs: list[Path],
                    extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Fit the probe on the validation protocol's training lines (and any ``extra``
     candidate lines, see :func:`load_extra`) and score its validation lines; keep the
-    probabilities beside the cache (``.val.npy``, or beside the extra lines' states). Given
+    probabilities beside the cache (``STEM.val.npy``, or ``STEM.extra-HASH.val.npy``). Given
     cross-encoder validation runs (``--validate`` adapters whose ``.val.npy`` exist), also
     score the judge: their mean mixed with the probe at :data:`MIX_WEIGHTS`, and report it
     at the shipped weight."""
@@ -501,18 +507,15 @@ def validate_probe(cache: Path, cross_runs: list[Path],
     x = probe_features(lines, cache, upto=end)
     keep = [i for i in range(VALIDATION_START) if trainable(lines[i])]
     features, labels = x[keep], [lines[i]["label"] for i in keep]
-    saved = cache.with_suffix(".val.npy")
+    val_out = cache.with_suffix(".val.npy")
     if extra:
-        x_extra, states = extra_features(extra, cache)
-        added = [i for i, r in enumerate(extra) if trainable(r)]
-        print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
-              "left out by the unscorable rule)", file=sys.stderr)
+        x_extra, val_out = extra_features(extra, cache)
+        added = trainable_extra(extra)
         features = np.concatenate([features, x_extra[added]])
         labels += [extra[i]["label"] for i in added]
-        saved = states.with_suffix(".val.npy")
     coef, intercept = fit_probe(features, labels)
     probs = softmax(x[VALIDATION_START:end].astype(np.float64) @ coef.T + intercept, axis=1)
-    np.save(saved, probs)
+    np.save(val_out, probs)
     verdicts = {"probe": _verdicts(rows, probs)}
     if runs:
         cross = np.mean(runs, axis=0)
