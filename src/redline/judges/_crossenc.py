@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # the shipped adapters, one per training seed (the seed is the position); the half's
 # probabilities are their mean. Both read all 8,837 lines without MiniLM's attention
-# dropout: 75 minutes each on 2 cores, where one epoch with it took 2,587 s on 7,852 replies
+# dropout: 74-75 minutes each on 2 cores, where one epoch with it took 2,587 s on 7,852 replies
 # (four would take over three hours). On validation the mean of two seeds beat either seed by 9-11 of
 # 1,458 lines once mixed with the probe. Each seed adds a MiniLM reading: 0.07-0.12 s per
 # reply on 2 cores, 14-26% of the judge's time with two (bench/classifier_judging.py).
