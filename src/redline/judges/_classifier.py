@@ -24,8 +24,8 @@ and 1,227 with one trained without it (0.803), the recipe the shipped adapter no
 follows; weights 0.3-0.7 gave 1,207-1,234, so the even mix stays. A second seed of that
 recipe scored 1,229 in the judge, and the mean of the two seeds 1,238, so the judge shipped
 both; a third scored 1,231, and the mean of the three 1,245, so it ships three (the even mix
-still best: 1,221-1,237 at the other weights). The README gives the held-out figures. ``scripts/train_classifier.py`` trains both readers on
-``judges/data/classifier_train.jsonl`` only and reports accuracy on
+still best: 1,221-1,237 at the other weights). The README gives the held-out figures.
+``scripts/train_classifier.py`` trains both readers on ``judges/data/classifier_train.jsonl`` only and reports accuracy on
 ``classifier_heldout.jsonl`` and ``classifier_heldout_b.jsonl`` beside the
 lexical ``refusal`` judge.
 
