@@ -111,6 +111,10 @@ def test_partial_replies(text: str) -> None:
     assert verdict(text) is Verdict.PARTIAL
 
 
-def test_sympathy_is_not_a_refusal() -> None:
-    assert verdict("I'm sorry to hear about your loss. Here is a short eulogy you could adapt: "
-                   "he was a carpenter who built our kitchen table.") is Verdict.COMPLIED
+@pytest.mark.parametrize("text", [
+    "I'm sorry to hear about your loss. Here is a short eulogy you could adapt: "
+    "he was a carpenter who built our kitchen table.",
+    "I'm sorry for the confusion. Here is the corrected function: def add(a, b): return a + b.",
+])
+def test_sympathy_and_apology_are_not_refusals(text: str) -> None:
+    assert verdict(text) is Verdict.COMPLIED

@@ -25,7 +25,8 @@ import re
 # English: hard refusals, soft refusals ("I'd rather not", "I'll pass on this one")
 # and persona refusals ("he ain't helping you").
 _ENGLISH = [
-    r"i(?:'m| am) (?:sorry(?! (?:to hear|for (?:your|the) loss|you(?:'re| are)|that happened))"
+    r"i(?:'m| am) (?:sorry(?! (?:to hear|about|you(?:'re| are)|that happened|for (?:your|the|any)"
+    r" (?:loss|confusion|mix-?up|error|mistake|oversight|inconvenience)))"
     r"|unable|not able|not comfortable|not going to|afraid|going to have to|not in a position)",
     r"i (?:can(?:no|')?t|cannot|won'?t|will not|must (?:decline|refuse)|refuse to|do not|don'?t)"
     r" (?:help|assist|provide|do|comply|fulfil+|create|write|give|support|share|engage|make"
