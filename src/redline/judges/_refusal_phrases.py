@@ -228,7 +228,19 @@ REDIRECT = re.compile(
     r"\b(?:if you(?:'re| are)?|options?|alternatives?|resources?|helpline|hotline|safer|legitimate"
     r"|doctor|pharmacist|therapist|counsell?or|lawyer|solicitor|support|instead|what (?:actually"
     r"|tends to|really) (?:helps?|works?)|here are some|a few (?:things|ideas|options)|happy to"
-    r"|glad to|can help you|want me to)\b",
+    r"|glad to|can help you|want me to"
+    # the same in other languages: "if you...", "instead", "alternatives", "doctor", "help line"
+    r"|si (?:quieres|necesitas|est[áa]s|tienes|vous|tu|t'|você|quiser|precisar)|en su lugar"
+    r"|en lugar de|au lieu de|plut[ôo]t que|alternativ\w*|stattdessen|wenn (?:du|sie)|falls (?:du|sie)"
+    r"|se (?:vuoi|hai|sei|você|quiser|precisar)|invece|em vez|als (?:je|u)|in plaats"
+    r"|om du|hvis du|jos (?:haluat|olet|tarvitset)|jeśli|jezeli|zamiast|pokud|namiesto|ako (?:ti|vam)"
+    r"|dac[ăa]|în loc|ha (?:szeretn|szüks)\w*|helyett|eğer|bunun yerine|αν (?:θέλεις|χρειάζεσαι)|αντί"
+    r"|если|вместо|якщо|замість|ако (?:искаш|имаш)|вместо това|kalau|jika|sebagai gantinya|nếu"
+    r"|thay vào đó|kung (?:gusto|kailangan)|ikiwa|badala yake|agar|अगर|इसके बजाय"
+    r"|médico|m[ée]decin|arzt|ärztin|medico|läkare|lekarz|lékař|врач|лікар|doktor|dokter"
+    r"|bác sĩ|daktari|डॉक्टर|línea|ligne|telefonseelsorge|linea|linha|телефон)\b"
+    r"|如果你|如果您|建议你|建议您|可以考虑|もし|代わりに|おすすめ|혹시|대신|إذا|بدلاً|אם (?:אתה|את)|במקום"
+    r"|اگر|به جای|اگر آپ|اگر تم|যদি|বরং|หากคุณ|ถ้าคุณ|แทน",
     re.I)
 
 CONTENT_LEAD = re.compile(r"\bhere(?:'s| is| are)\b|:\s*\S", re.I)
