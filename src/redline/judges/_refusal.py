@@ -13,7 +13,7 @@ are ``unscorable``.
 
 It cannot tell whether compliant text is actually harmful, nor spot a deflection
 that never says no, nor a refusal in a language or phrasing its tables lack: on
-the project's training split it agrees with the labels on 0.64 of replies, where
+the project's training split it agrees with the labels on 0.65 of replies, where
 the ``classifier`` judge is trained for that job; the ``llm`` judge reads the
 request too.
 """
