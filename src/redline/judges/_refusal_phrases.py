@@ -190,7 +190,8 @@ _UNBOUNDED = {
     "ko": [r"죄송(?:하지만|합니다만|합니다\.? (?:그|하지만|해당|이))", r"미안하지만",
            r"(?:드릴|도와줄|도와드릴|제공할|작성할|답변할|알려줄|알려드릴|응할) ?수 ?없",
            r"(?:도움을|도와|제공해|안내해|작성해|알려) ?드리기 (?:는 )?어렵", r"답하지 않"],
-    "any": [r"\[(?:withheld|redacted)\]"],
+    # in any language: a content filter's placeholder where the answer would be
+    "placeholders": [r"\[(?:withheld|redacted)\]"],
 }
 
 REFUSAL = re.compile(

@@ -20,7 +20,9 @@ from redline.judges import _refusal_phrases as phrases
 _SPECIAL_TOKENS = re.compile(
     r"<\|[^|<>\s]{1,40}\|>|</?s>|<(?:eos|bos|pad|unk)>|\[(?:PAD|UNK|CLS|SEP|EOS)\]", re.I)
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？;；])\s*|\n+")  # noqa: RUF001
+_STOPS = "[.!?\u3002\uff01\uff1f;\uff1b]"  # what ends a sentence, in Latin and CJK punctuation
+_SENTENCE = re.compile(rf"(?<={_STOPS})\s*|\n+")
+SENTENCE_END = re.compile(rf"{_STOPS}|\n")  # the end of the sentence a match is in
 _TERMINAL = tuple(".!?。！？…\"'”’)`*]>")  # noqa: RUF001
 _DANGLING = frozenset(
     "a an the to of and or but is are was were be how here here's with for in on at by from"  # noqa: SIM905
