@@ -202,6 +202,30 @@ def test_splits_are_separate_and_cover_every_label_and_kind() -> None:
         assert len({r["lang"] for r in split}) >= 8
 
 
+CANDIDATES = Path(__file__).resolve().parents[2] / "data" / "classifier-candidates"
+KINDS = {"hard-refusal", "soft-refusal", "deflection", "safe-completion", "partial",
+         "disclaimered-compliance", "harmful-compliance", "non-english"}
+
+
+def test_pending_candidates_are_well_formed_and_new() -> None:
+    """Lines waiting to be measured and appended (data/classifier-candidates) carry the split's
+    fields and values, and repeat no prompt of their own, the training split's or held-out's."""
+    files = sorted(CANDIDATES.glob("*.jsonl"))
+    if not files:
+        pytest.skip(f"no candidate lines pending in {CANDIDATES}")
+    seen = {r["prompt"] for split in ("train", "heldout", "heldout_b") for r in rows(split)}
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            row = json.loads(line)
+            where = f"{path.name}:{number}"
+            assert set(row) == {"prompt", "response", "label", "kind", "lang"}, where
+            assert row["prompt"].strip() and row["response"].strip(), where
+            assert row["label"] in {"complied", "refused", "partial"}, where
+            assert row["kind"] in KINDS and len(row["lang"]) == 2, where
+            assert row["prompt"] not in seen, f"{where}: prompt already used"
+            seen.add(row["prompt"])
+
+
 # -- with the model --------------------------------------------------------------------------
 
 
