@@ -47,10 +47,12 @@ unscorable rule catches are left out: the models never see them):
 - ``probe``: a class-balanced logistic regression (C=0.01, validation's choice)
   over the hidden states of layers 16 and 20 of the embedded SmolLM2-135M
   reading the pair as a judging question (:mod:`redline.judges._smolprobe`),
-  written to ``classifier_probe.npz`` (under an hour on 2 cores, nearly all of
-  it SmolLM2 reading 6,761 pairs: 3,504 s when all 30 layers ran, about two
-  thirds of that with the 20 the reader runs now; ``--probe-cache FILE.npy``
-  keeps those states and reuses them, reading only the lines added since).
+  written to ``classifier_probe.npz`` (nearly all of the time is SmolLM2
+  reading the pairs: 3,504 s for 6,761 when all 30 layers ran; with the 20 the
+  reader runs now, 7,058 s for all 10,049 on 2 cores on 2026-11-30, 0.3 s a pair
+  for the short early lines and up to 1 s for the long late ones;
+  ``--probe-cache FILE.npy`` keeps those states and reuses them, reading only
+  the lines added since).
 
 Each reader records the number of training lines it read and their SHA-256
 (``training`` in its metadata). The split only grows at its end, so a reader
