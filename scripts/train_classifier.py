@@ -49,8 +49,8 @@ unscorable rule catches are left out: the models never see them):
   reading the pair as a judging question (:mod:`redline.judges._smolprobe`),
   written to ``classifier_probe.npz`` (nearly all of the time is SmolLM2
   reading the pairs: 3,504 s for 6,761 when all 30 layers ran; with the 20 the
-  reader runs now, 7,058 s for all 10,049 on 2 cores on 2026-11-30, 0.3 s a pair
-  for the short early lines and up to 1 s for the long late ones;
+  reader runs now, 7,058 s for all 10,049 on 2 cores on 2026-11-30, 0.30-0.97 s a
+  pair over each 500, the long late lines costing most;
   ``--probe-cache FILE.npy`` keeps those states and reuses them, reading only
   the lines added since).
 
