@@ -52,7 +52,8 @@ unscorable rule catches are left out: the models never see them):
   reader runs now, 7,058 s for all 10,049 on 2 cores on 2026-11-30, 0.30-0.97 s a
   pair over each 500, the long late lines costing most;
   ``--probe-cache FILE.npy`` keeps those states and reuses them, reading only
-  the lines added since).
+  the lines added since; it is saved every 100 lines as they are read, so a read
+  that is killed or interrupted resumes where its last save left it).
 
 Each reader records the number of training lines it read and their SHA-256
 (``training`` in its metadata). The split only grows at its end, so a reader
@@ -102,6 +103,7 @@ ATTENTION_DROPOUT = 0.0  # what the shipped adapter trained with (see the header
 # train on the first 3,252 lines of the training split, score the next 1,458, which five
 # writers wrote after the first lines were done.
 VALIDATION_START, VALIDATION_LINES = 3252, 1458
+SAVE_EVERY = 100  # pairs SmolLM2 reads between saves of their states (split lines and candidates)
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -399,9 +401,12 @@ def probe_features(raw: list[dict[str, Any]], cache: Path | None = None,
     """SmolLM2's states for the first ``upto`` training lines (default: all of them), 0.52 s
     a pair on 2 cores with all 30 layers, about two thirds of that with 20. ``cache`` keeps
     them in an .npy file, in ``classifier_train.jsonl`` line order; the split grows at its
-    end, so only the lines the cache lacks are read, and the cache only ever grows."""
+    end, so only the lines the cache lacks are read, and the cache only ever grows. It is
+    saved every :data:`SAVE_EVERY` lines while they are read (a crash or Ctrl-C two hours
+    into a full read keeps all but the last few minutes), each time whole under a temporary
+    name and then renamed over the old one, so a kill mid-save never leaves it torn."""
     upto = len(raw) if upto is None else upto
-    parts = [np.load(cache)] if cache is not None and cache.is_file() else []
+    parts = [_load_states(cache)] if cache is not None and cache.is_file() else []
     done = len(parts[0]) if parts else 0
     if done > len(raw):
         raise SystemExit(f"{cache}: {done} rows for {len(raw)} training lines "
@@ -409,14 +414,41 @@ def probe_features(raw: list[dict[str, Any]], cache: Path | None = None,
     if done < upto:
         reader = smolprobe.StateReader()
         t0 = time.perf_counter()
-        parts.append(np.stack([reader.features(r["prompt"], r["response"])
-                               for r in raw[done:upto]]))
+        fresh: list[np.ndarray] = []
+        for read, row in enumerate(raw[done:upto], done + 1):
+            fresh.append(reader.features(row["prompt"], row["response"]))
+            if cache is not None and (len(fresh) == SAVE_EVERY or read == upto):
+                parts, fresh = [np.concatenate([*parts, np.stack(fresh)])], []
+                _save_states(cache, states=parts[0])
+        if fresh:
+            parts.append(np.stack(fresh))
         print(f"probe features: {upto - done} pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
-    x_all = np.concatenate(parts)
-    if cache is not None and done < upto:
-        np.save(cache, x_all)
-    return x_all[:upto]
+    return np.concatenate(parts)[:upto]
+
+
+def _load_states(cache: Path) -> np.ndarray:
+    try:
+        states = np.load(cache)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"{cache}: not a saved array of SmolLM2 states ({e}); "
+                         "move it aside to read the lines again") from e
+    if not isinstance(states, np.ndarray) or states.ndim != 2:
+        raise SystemExit(f"{cache}: expected a 2-D array of SmolLM2 states, one row a line")
+    return states
+
+
+def _save_states(path: Path, **arrays: np.ndarray) -> None:
+    """Write the ``states`` array alone (an .npy file) or the named ``arrays`` (an .npz
+    file) whole under a temporary name, then rename it over ``path``: a kill mid-save
+    leaves the old file."""
+    partial = path.with_name(f"{path.name}.partial")
+    with partial.open("wb") as f:
+        if path.suffix == ".npy":
+            np.save(f, arrays["states"])
+        else:
+            np.savez(f, **arrays)
+    partial.replace(path)
 
 
 def fit_probe(x: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -455,8 +487,6 @@ def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray) -> list[str]:
 MIX_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # cross-encoder weights tried on validation
 
 
-SAVE_EVERY = 100  # candidate pairs read between saves of their states
-
 
 def _pair_key(row: dict[str, Any]) -> str:
     pair = json.dumps([row["prompt"], row["response"]], ensure_ascii=False)
@@ -481,7 +511,8 @@ def extra_features(extra: list[dict[str, Any]], cache: Path) -> tuple[np.ndarray
         for done, (key, row) in enumerate(missing.items(), 1):
             known[key] = reader.features(row["prompt"], row["response"])
             if done % SAVE_EVERY == 0 or done == len(missing):  # a killed run keeps its work
-                np.savez(store, keys=np.array(list(known)), states=np.stack(list(known.values())))
+                _save_states(store, keys=np.array(list(known)),
+                             states=np.stack(list(known.values())))
         print(f"probe features: {len(missing)} extra pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
     digest = hashlib.sha256("".join(keys).encode("ascii")).hexdigest()[:16]

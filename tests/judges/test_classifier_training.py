@@ -340,3 +340,46 @@ def test_an_interrupted_read_of_candidate_lines_keeps_what_it_read(
     x, _ = train_classifier.extra_features(rows, tmp_path / "states.npy")
     assert _LabelReader.asked == [r["response"] for r in rows[2:]]
     assert x.shape[0] == 4
+
+
+def test_an_interrupted_read_of_the_split_keeps_what_it_read_and_resumes(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = train_classifier.load("train")[:9]
+    _LINES[:] = lines
+    monkeypatch.setattr(train_classifier, "SAVE_EVERY", 2)
+
+    class Failing(_LabelReader):
+        def features(self, prompt: str, response: str) -> Any:
+            if len(_LabelReader.asked) == 5:
+                raise KeyboardInterrupt  # Ctrl-C while the sixth line is read
+            return super().features(prompt, response)
+
+    monkeypatch.setattr(train_classifier.smolprobe, "StateReader", Failing)
+    cache = tmp_path / "states.npy"
+    _LabelReader.asked = []
+    with pytest.raises(KeyboardInterrupt):
+        train_classifier.probe_features(lines, cache)
+    assert np.load(cache).shape[0] == 4  # the last save before the interruption
+    assert not (tmp_path / "states.npy.partial").exists()
+
+    monkeypatch.setattr(train_classifier.smolprobe, "StateReader", _LabelReader)
+    _LabelReader.asked = []
+    x = train_classifier.probe_features(lines, cache)
+    assert _LabelReader.asked == [r["response"] for r in lines[4:]]  # only what was lost
+    reader = _LabelReader()
+    expected = np.stack([reader.features(r["prompt"], r["response"]) for r in lines])
+    np.testing.assert_array_equal(x, expected)
+    np.testing.assert_array_equal(np.load(cache), expected)
+
+
+def test_a_torn_or_foreign_states_cache_is_refused_by_name(
+        train_classifier: ModuleType, tmp_path: Path) -> None:
+    lines = train_classifier.load("train")[:3]
+    cache = tmp_path / "states.npy"
+    cache.write_bytes(b"\x93NUMPY half a header")
+    with pytest.raises(SystemExit, match=r"states\.npy: not a saved array of SmolLM2 states"):
+        train_classifier.probe_features(lines, cache)
+    assert cache.read_bytes() == b"\x93NUMPY half a header"  # left for the user to look at
+    np.save(cache, np.zeros((5, 4), dtype=np.float32))
+    with pytest.raises(SystemExit, match="5 rows for 3 training lines"):
+        train_classifier.probe_features(lines, cache)
