@@ -15,7 +15,9 @@ alternating so drift in machine load hits all alike, and prints the ratios:
   arithmetic, spelled out in separate operations;
 - bfloat16 autocast without dropout on the attention probabilities (drawing
   those masks, one per head over every token pair, is most of a step on a CPU,
-  and torch's fused CPU attention kernel cannot apply them).
+  and torch's fused CPU attention kernel cannot apply them);
+- float32 without that dropout: what training runs on a CPU without native
+  bfloat16 (``--precision auto``).
 
 The batch has no padding. Real training batches are padded to their longest
 reply and may rank the ways differently: one check on real batches found eager
@@ -23,7 +25,9 @@ attention only 5% faster than the default, against 1.4x here.
 
 It also prints the largest difference between float32 and bfloat16 logits on
 one forward pass in eval mode, so the speed is not bought with a different
-model. CPUs without native bfloat16 (no AVX512-BF16 or AMX) may show no gain. Run:
+model. CPUs without native bfloat16 (no AVX512-BF16 or AMX) emulate it and are far
+slower in it (109 s against 6 s a step on one AVX2-only machine), so the bench takes
+many minutes there. Run:
 
     .venv/bin/python bench/classifier_training.py [--batch 16] [--tokens N] [--steps 3]
 """
@@ -43,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from train_classifier import (
     MINILM_ATTENTION_DROPOUT,
     attach_lora,
+    native_bfloat16,
     set_attention_dropout,
     training_logits,
 )
@@ -54,7 +59,8 @@ from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 WAYS = (("float32", False, MINILM_ATTENTION_DROPOUT, "sdpa"),
         ("bfloat16 autocast", True, MINILM_ATTENTION_DROPOUT, "sdpa"),
         ("bfloat16, eager attention", True, MINILM_ATTENTION_DROPOUT, "eager"),
-        ("bfloat16, no attention dropout", True, 0.0, "sdpa"))
+        ("bfloat16, no attention dropout", True, 0.0, "sdpa"),
+        ("float32, no attention dropout", False, 0.0, "sdpa"))
 
 
 def main() -> int:
@@ -103,7 +109,7 @@ def main() -> int:
     median = {label: statistics.median(t) for label, t in times.items()}
     base = median[WAYS[0][0]]
     print(f"batch {args.batch} x {args.tokens} tokens, training mode, "
-          f"{torch.get_num_threads()} threads")
+          f"{torch.get_num_threads()} threads, native bfloat16: {native_bfloat16()}")
     for label, seconds in median.items():
         print(f"  {label:31} {seconds:6.3f} s/step   ({base / seconds:.2f}x float32's speed)")
     print(f"  largest float32 - bfloat16 logit difference (eval mode): {gap:.4f}")

