@@ -26,8 +26,8 @@ attention only 5% faster than the default, against 1.4x here.
 It also prints the largest difference between float32 and bfloat16 logits on
 one forward pass in eval mode, so the speed is not bought with a different
 model. CPUs without native bfloat16 (no AVX512-BF16 or AMX) emulate it and are far
-slower in it (109 s against 6 s a step on one AVX2-only machine), so the bench takes
-many minutes there. Run:
+slower in it (one AVX2-only machine took 109 s against 6 s for one step timed by hand;
+this bench did not finish there within 20 minutes). Run:
 
     .venv/bin/python bench/classifier_training.py [--batch 16] [--tokens N] [--steps 3]
 """

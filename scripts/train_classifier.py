@@ -21,9 +21,9 @@ unscorable rule catches are left out: the models never see them):
 
 - ``cross``: LoRA updates and a linear head on MiniLM reading prompt and reply
   together (:mod:`redline.judges._crossenc`), 4 epochs of AdamW with a one-cycle
-  schedule, matrix products in bfloat16 autocast where the CPU has native bfloat16
-  (AVX512-BF16 or AMX; elsewhere float32, see ``--precision``), once per seed: seed N is written to
-  the N-th file of ``_crossenc.ADAPTER_PATHS`` (``classifier_adapter.npz``, then
+  schedule, matrix products in bfloat16 autocast where the CPU has native
+  bfloat16 (AVX512-BF16 or AMX; elsewhere float32, see ``--precision``), once per
+  seed: seed N is written to the N-th file of ``_crossenc.ADAPTER_PATHS`` (``classifier_adapter.npz``, then
   ``classifier_adapter_seed1.npz`` and ``classifier_adapter_seed2.npz``), and the judge
   averages them. With MiniLM's own dropout on the attention probabilities (0.1) it was
   slow on 2 cores: 1,378-1,492 s per epoch on 6,748 replies on one machine, 2,587 s on
@@ -79,8 +79,9 @@ import json
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import torch
@@ -445,7 +446,7 @@ def probe_features(raw: list[dict[str, Any]], cache: Path | None = None,
             fresh.append(reader.features(row["prompt"], row["response"]))
             if cache is not None and (len(fresh) == SAVE_EVERY or read == upto):
                 parts, fresh = [np.concatenate([*parts, np.stack(fresh)])], []
-                _save_states(cache, states=parts[0])
+                _save_atomically(cache, lambda f, x=parts[0]: np.save(f, x))
         if fresh:
             parts.append(np.stack(fresh))
         print(f"probe features: {upto - done} pairs in {time.perf_counter() - t0:.0f} s",
@@ -464,16 +465,12 @@ def _load_states(cache: Path) -> np.ndarray:
     return states
 
 
-def _save_states(path: Path, **arrays: np.ndarray) -> None:
-    """Write the ``states`` array alone (an .npy file) or the named ``arrays`` (an .npz
-    file) whole under a temporary name, then rename it over ``path``: a kill mid-save
-    leaves the old file."""
+def _save_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Have ``write`` fill a temporary file beside ``path``, then rename it over ``path``:
+    a kill mid-save leaves the old file whole."""
     partial = path.with_name(f"{path.name}.partial")
     with partial.open("wb") as f:
-        if path.suffix == ".npy":
-            np.save(f, arrays["states"])
-        else:
-            np.savez(f, **arrays)
+        write(f)
     partial.replace(path)
 
 
@@ -513,7 +510,6 @@ def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray) -> list[str]:
 MIX_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # cross-encoder weights tried on validation
 
 
-
 def _pair_key(row: dict[str, Any]) -> str:
     pair = json.dumps([row["prompt"], row["response"]], ensure_ascii=False)
     return hashlib.sha256(pair.encode("utf-8")).hexdigest()[:24]
@@ -537,8 +533,8 @@ def extra_features(extra: list[dict[str, Any]], cache: Path) -> tuple[np.ndarray
         for done, (key, row) in enumerate(missing.items(), 1):
             known[key] = reader.features(row["prompt"], row["response"])
             if done % SAVE_EVERY == 0 or done == len(missing):  # a killed run keeps its work
-                _save_states(store, keys=np.array(list(known)),
-                             states=np.stack(list(known.values())))
+                _save_atomically(store, lambda f: np.savez(
+                    f, keys=np.array(list(known)), states=np.stack(list(known.values()))))
         print(f"probe features: {len(missing)} extra pairs in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
     digest = hashlib.sha256("".join(keys).encode("ascii")).hexdigest()[:16]

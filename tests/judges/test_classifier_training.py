@@ -414,3 +414,15 @@ def test_a_torn_or_foreign_states_cache_is_refused_by_name(
     np.save(cache, np.zeros((5, 4), dtype=np.float32))
     with pytest.raises(SystemExit, match="5 rows for 3 training lines"):
         train_classifier.probe_features(lines, cache)
+
+
+def test_a_states_cache_need_not_be_named_npy(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = train_classifier.load("train")[:3]
+    _LINES[:] = lines
+    monkeypatch.setattr(train_classifier.smolprobe, "StateReader", _LabelReader)
+    cache = tmp_path / "states.cache"
+    first = train_classifier.probe_features(lines, cache)
+    _LabelReader.asked = []
+    np.testing.assert_array_equal(train_classifier.probe_features(lines, cache), first)
+    assert _LabelReader.asked == []  # the second call read nothing
