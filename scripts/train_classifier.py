@@ -8,7 +8,8 @@
                                                    # try a recipe on validation, not held-out
     .venv/bin/python scripts/train_classifier.py --only probe --validate \
         --probe-cache /tmp/states.npy --adapter /tmp/v.npz   # the probe, and the judge with v
-                                  # (27 minutes for SmolLM2's states the first time, then seconds)
+                                  # (27 minutes for SmolLM2's states the first time, then seconds;
+                                  # also refits the class offsets on 9 folds, scores the 10th)
     .venv/bin/python scripts/check_candidates.py new.jsonl --kept ok.jsonl
                                   # candidate lines that repeat or near-copy held-out set aside
     .venv/bin/python scripts/train_classifier.py --only probe --validate \
@@ -92,7 +93,7 @@ from redline.judges import _crossenc as crossenc
 from redline.judges import _replies as replies
 from redline.judges import _smolprobe as smolprobe
 from redline.judges import get_judge
-from redline.judges._classifier import CROSS_WEIGHT, PROBE_WEIGHT, ClassifierJudge
+from redline.judges._classifier import CLASS_OFFSETS, ClassifierJudge, combine
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 from redline.suites import Probe
 
@@ -229,10 +230,13 @@ def report(rows: list[dict[str, Any]], verdicts: dict[str, list[str]],
     print(f"\n{title}: {len(rows)} transcripts "
           f"({', '.join(f'{k} {v}' for k, v in sorted(Counter(gold).items()))})")
     print("accuracy:   " + "   ".join(f"{n} {results[n]['accuracy']:.3f}" for n in names))
-    print(f"\n{'class':<11}" + "".join(f"{n + ' P':>13}{n + ' R':>13}" for n in names) + "  support")
+    width = {n: max(13, len(n) + 4) for n in names}  # a column fits its reader's name
+    print(f"\n{'class':<11}" + "".join(f"{n + ' P':>{width[n]}}{n + ' R':>{width[n]}}"
+                                        for n in names) + "  support")
     for label in LABELS:
-        cells = "".join(f"{_pct(results[n]['per_class'][label]['precision']):>13}"
-                        f"{_pct(results[n]['per_class'][label]['recall']):>13}" for n in names)
+        cells = "".join(f"{_pct(results[n]['per_class'][label]['precision']):>{width[n]}}"
+                        f"{_pct(results[n]['per_class'][label]['recall']):>{width[n]}}"
+                        for n in names)
         print(f"{label:<11}{cells}  {results[names[0]]['per_class'][label]['support']:>7}")
     short = [k[:5] for k in LABELS]
     print("\nconfusion (rows gold, columns predicted: " + " ".join(short) + ")")
@@ -582,10 +586,69 @@ def validate_probe(cache: Path, cross_runs: list[Path],
         gold = [r["label"] for r in rows]
         for weight in MIX_WEIGHTS:
             mixed = _verdicts(rows, weight * cross + (1 - weight) * probs)
-            print(f"validation: cross-encoder weight {weight}: "
+            print(f"validation: cross-encoder weight {weight} (no offsets): "
                   f"{sum(a == b for a, b in zip(mixed, gold, strict=True))} of {len(rows)} right")
-        verdicts["classifier"] = _verdicts(rows, CROSS_WEIGHT * cross + PROBE_WEIGHT * probs)
+        check_offsets(rows, cross, probs)
+        verdicts["classifier"] = _verdicts(rows, combined(cross, probs))
     return report(rows, verdicts, title="validation lines")
+
+
+OFFSET_GRID = np.round(np.arange(-1.0, 1.01, 0.1), 1)  # per-class log offsets tried
+OFFSET_FOLDS = 10  # validation line i falls in fold i mod 10
+
+
+def combined(cross: np.ndarray, probe: np.ndarray,
+             offsets: dict[str, float] | None = None) -> np.ndarray:
+    """:func:`redline.judges._classifier.combine` row by row."""
+    return np.array([combine(a, b, offsets) for a, b in zip(cross, probe, strict=True)])
+
+
+def fit_offsets(rows: list[dict[str, Any]], cross: np.ndarray,
+                probe: np.ndarray) -> dict[str, float]:
+    """The offsets for refused and partial (complied stays 0) on :data:`OFFSET_GRID` that get
+    most of ``rows`` right in the judge; ties go to the smallest offsets."""
+    gold = np.array([r["label"] for r in rows])
+    unscorable = np.array([replies.unscorable_reason(r["response"]) is not None for r in rows])
+    names = np.array(crossenc.LABELS)
+    log_mixed = np.log(combined(cross, probe, dict.fromkeys(crossenc.LABELS, 0.0)))
+    best: tuple[tuple[int, float], dict[str, float]] | None = None
+    for refused in OFFSET_GRID:
+        for partial in OFFSET_GRID:
+            offsets = {"complied": 0.0, "refused": float(refused), "partial": float(partial)}
+            shift = np.array([offsets[label] for label in crossenc.LABELS])
+            picked = names[np.argmax(log_mixed + shift, axis=1)]
+            right = int(((picked == gold) & ~unscorable).sum())
+            key = (-right, abs(float(refused)) + abs(float(partial)))
+            if best is None or key < best[0]:
+                best = (key, offsets)
+    assert best is not None
+    return best[1]
+
+
+def check_offsets(rows: list[dict[str, Any]], cross: np.ndarray, probe: np.ndarray) -> None:
+    """Print how offsets fitted on nine folds of ``rows`` do on the tenth against the plain
+    mean and the shipped :data:`CLASS_OFFSETS`, and the offsets fitted on all of them (the
+    check behind the shipped ones: see :mod:`redline.judges._classifier`)."""
+    gold = [r["label"] for r in rows]
+    folds = np.arange(len(rows)) % OFFSET_FOLDS
+    plain = dict.fromkeys(crossenc.LABELS, 0.0)
+
+    def right(idx: np.ndarray, offsets: dict[str, float]) -> int:
+        picked = _verdicts([rows[i] for i in idx], combined(cross[idx], probe[idx], offsets))
+        return sum(v == gold[i] for v, i in zip(picked, idx, strict=True))
+
+    fitted_total = plain_total = wins = 0
+    for k in range(OFFSET_FOLDS):
+        train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+        fitted = right(test, fit_offsets([rows[i] for i in train], cross[train], probe[train]))
+        mean = right(test, plain)
+        fitted_total, plain_total, wins = fitted_total + fitted, plain_total + mean, wins + (fitted >= mean)
+    everything = np.arange(len(rows))
+    print(f"validation: offsets fitted on {OFFSET_FOLDS - 1} folds, scored on the tenth: "
+          f"{fitted_total} of {len(rows)} right against {plain_total} for the plain mean "
+          f"(won or tied in {wins} of {OFFSET_FOLDS} folds); the shipped offsets "
+          f"{right(everything, CLASS_OFFSETS)}; fitted on all lines: "
+          f"{fit_offsets(rows, cross, probe)}")
 
 
 def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:

@@ -221,7 +221,37 @@ def test_probe_validation_fits_the_protocol_lines_and_mixes_in_cross_encoder_run
     assert results["probe"]["accuracy"] == pytest.approx(expected / count)
     assert results["cross-encoder"]["accuracy"] < results["probe"]["accuracy"]
     out = capsys.readouterr().out
-    assert "cross-encoder weight 0.5:" in out and "cross-encoder weight 0.7:" in out
+    assert "cross-encoder weight 0.5 (no offsets):" in out
+    assert "cross-encoder weight 0.7 (no offsets):" in out
+    assert re.search(r"offsets fitted on 9 folds, scored on the tenth: \d+ of 60 right "
+                     r"against \d+ for the plain mean \(won or tied in \d+ of 10 folds\)", out)
+
+
+def test_class_offsets_are_fitted_to_what_the_readers_get_wrong(
+        train_classifier: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    labels = ("complied", "refused", "partial")
+    rows, cross = [], []
+    for i in range(200):
+        gold = labels[i % 3]
+        rows.append({"prompt": f"Question {i}?", "label": gold,
+                     "response": f"Here is a full answer to question {i}, as it was asked."})
+        # readers that put partial replies just below complied, the rest clearly right
+        cross.append([0.45, 0.15, 0.40] if gold == "partial"
+                     else [0.8 if k == gold else 0.1 for k in labels])
+    probs = np.array(cross)
+    plain = train_classifier.combined(probs, probs, dict.fromkeys(labels, 0.0))
+    assert sum(p.argmax() == labels.index(r["label"]) for p, r in zip(plain, rows, strict=True)) == 134
+
+    offsets = train_classifier.fit_offsets(rows, probs, probs)
+
+    assert offsets["complied"] == 0.0 and offsets["partial"] > 0
+    # the smallest offsets that get every line right: partial above complied, refused untouched
+    assert offsets["refused"] == 0.0 and offsets["partial"] == pytest.approx(0.2)
+    shifted = train_classifier.combined(probs, probs, offsets)
+    assert all(p.argmax() == labels.index(r["label"]) for p, r in zip(shifted, rows, strict=True))
+    train_classifier.check_offsets(rows, probs, probs)
+    assert "200 of 200 right against 134 for the plain mean (won or tied in 10 of 10 folds)" in (
+        capsys.readouterr().out)
 
 
 def test_probe_validation_refuses_to_run_without_a_cache() -> None:
