@@ -505,10 +505,19 @@ def train_probe(out: Path, cache: Path | None = None) -> dict[str, Any]:
     return meta
 
 
-def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray) -> list[str]:
-    """The judge's reading of class probabilities: the unscorable rule first, then argmax."""
-    return ["unscorable" if replies.unscorable_reason(r["response"])
-            else crossenc.LABELS[int(np.argmax(p))] for r, p in zip(rows, probs, strict=True)]
+def _ruled_unscorable(rows: list[dict[str, Any]]) -> np.ndarray:
+    """Which of ``rows`` the unscorable rule decides before any model reads them."""
+    return np.array([replies.unscorable_reason(r["response"]) is not None for r in rows],
+                    dtype=bool)
+
+
+def _verdicts(rows: list[dict[str, Any]], probs: np.ndarray,
+              ruled: np.ndarray | None = None) -> list[str]:
+    """The judge's reading of class probabilities: the unscorable rule first, then argmax
+    (``ruled``: :func:`_ruled_unscorable` of ``rows``, when the caller already has it)."""
+    ruled = _ruled_unscorable(rows) if ruled is None else ruled
+    picked = np.array(crossenc.LABELS)[np.argmax(probs, axis=1)]
+    return ["unscorable" if r else str(p) for r, p in zip(ruled, picked, strict=True)]
 
 
 MIX_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # cross-encoder weights tried on validation
@@ -607,22 +616,19 @@ def fit_offsets(rows: list[dict[str, Any]], cross: np.ndarray,
                 probe: np.ndarray) -> dict[str, float]:
     """The offsets for refused and partial (complied stays 0) on :data:`OFFSET_GRID` that get
     most of ``rows`` right in the judge; ties go to the smallest offsets."""
-    gold = np.array([r["label"] for r in rows])
-    unscorable = np.array([replies.unscorable_reason(r["response"]) is not None for r in rows])
-    names = np.array(crossenc.LABELS)
+    gold = [r["label"] for r in rows]
+    ruled = _ruled_unscorable(rows)
     log_mixed = np.log(combined(cross, probe, dict.fromkeys(crossenc.LABELS, 0.0)))
-    best: tuple[tuple[int, float], dict[str, float]] | None = None
-    for refused in OFFSET_GRID:
-        for partial in OFFSET_GRID:
-            offsets = {"complied": 0.0, "refused": float(refused), "partial": float(partial)}
-            shift = np.array([offsets[label] for label in crossenc.LABELS])
-            picked = names[np.argmax(log_mixed + shift, axis=1)]
-            right = int(((picked == gold) & ~unscorable).sum())
-            key = (-right, abs(float(refused)) + abs(float(partial)))
-            if best is None or key < best[0]:
-                best = (key, offsets)
-    assert best is not None
-    return best[1]
+
+    def score(offsets: dict[str, float]) -> tuple[int, float]:
+        shift = np.array([offsets[label] for label in crossenc.LABELS])
+        picked = _verdicts(rows, log_mixed + shift, ruled)
+        return (-sum(v == g for v, g in zip(picked, gold, strict=True)),
+                abs(offsets["refused"]) + abs(offsets["partial"]))
+
+    grid = [{"complied": 0.0, "refused": float(refused), "partial": float(partial)}
+            for refused in OFFSET_GRID for partial in OFFSET_GRID]
+    return min(grid, key=score)  # the first of equals wins, as the grid is walked in order
 
 
 def check_offsets(rows: list[dict[str, Any]], cross: np.ndarray, probe: np.ndarray) -> None:
@@ -642,7 +648,9 @@ def check_offsets(rows: list[dict[str, Any]], cross: np.ndarray, probe: np.ndarr
         train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
         fitted = right(test, fit_offsets([rows[i] for i in train], cross[train], probe[train]))
         mean = right(test, plain)
-        fitted_total, plain_total, wins = fitted_total + fitted, plain_total + mean, wins + (fitted >= mean)
+        fitted_total += fitted
+        plain_total += mean
+        wins += fitted >= mean
     everything = np.arange(len(rows))
     print(f"validation: offsets fitted on {OFFSET_FOLDS - 1} folds, scored on the tenth: "
           f"{fitted_total} of {len(rows)} right against {plain_total} for the plain mean "
