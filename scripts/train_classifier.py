@@ -10,6 +10,9 @@
         --probe-cache /tmp/states.npy --adapter /tmp/v.npz   # the probe, and the judge with v
                                   # (27 minutes for SmolLM2's states the first time, then seconds;
                                   # also refits the class offsets on 9 folds, scores the 10th)
+    .venv/bin/python scripts/train_classifier.py --check-unread /tmp/older_probe.npz
+                                  # readers trained as the shipped ones, on the lines appended
+                                  # after them (about 9 minutes for 598 lines)
     .venv/bin/python scripts/check_candidates.py new.jsonl --kept ok.jsonl
                                   # candidate lines that repeat or near-copy held-out set aside
     .venv/bin/python scripts/train_classifier.py --only probe --validate \
@@ -93,7 +96,7 @@ from redline.judges import _crossenc as crossenc
 from redline.judges import _replies as replies
 from redline.judges import _smolprobe as smolprobe
 from redline.judges import get_judge
-from redline.judges._classifier import CLASS_OFFSETS, ClassifierJudge, combine
+from redline.judges._classifier import ClassifierJudge, combine
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 from redline.suites import Probe
 
@@ -608,8 +611,14 @@ OFFSET_FOLDS = 10  # validation line i falls in fold i mod 10
 
 def combined(cross: np.ndarray, probe: np.ndarray,
              offsets: dict[str, float] | None = None) -> np.ndarray:
-    """:func:`redline.judges._classifier.combine` row by row."""
-    return np.array([combine(a, b, offsets) for a, b in zip(cross, probe, strict=True)])
+    """:func:`redline.judges._classifier.combine` row by row; given ``offsets``, each class
+    is then scaled by ``exp`` of its offset and the rows renormalised (the offsets the
+    judge does not ship, see :mod:`redline.judges._classifier`)."""
+    mixed = np.array([combine(a, b) for a, b in zip(cross, probe, strict=True)])
+    if offsets is None:
+        return mixed
+    scaled = mixed * np.exp([offsets[label] for label in crossenc.LABELS])
+    return scaled / scaled.sum(axis=1, keepdims=True)
 
 
 def fit_offsets(rows: list[dict[str, Any]], cross: np.ndarray,
@@ -633,8 +642,8 @@ def fit_offsets(rows: list[dict[str, Any]], cross: np.ndarray,
 
 def check_offsets(rows: list[dict[str, Any]], cross: np.ndarray, probe: np.ndarray) -> None:
     """Print how offsets fitted on nine folds of ``rows`` do on the tenth against the plain
-    mean and the shipped :data:`CLASS_OFFSETS`, and the offsets fitted on all of them (the
-    check behind the shipped ones: see :mod:`redline.judges._classifier`)."""
+    mean, and the offsets fitted on all of them (the check behind the offsets the judge
+    once shipped: see :mod:`redline.judges._classifier`)."""
     gold = [r["label"] for r in rows]
     folds = np.arange(len(rows)) % OFFSET_FOLDS
     plain = dict.fromkeys(crossenc.LABELS, 0.0)
@@ -651,12 +660,72 @@ def check_offsets(rows: list[dict[str, Any]], cross: np.ndarray, probe: np.ndarr
         fitted_total += fitted
         plain_total += mean
         wins += fitted >= mean
-    everything = np.arange(len(rows))
     print(f"validation: offsets fitted on {OFFSET_FOLDS - 1} folds, scored on the tenth: "
           f"{fitted_total} of {len(rows)} right against {plain_total} for the plain mean "
-          f"(won or tied in {wins} of {OFFSET_FOLDS} folds); the shipped offsets "
-          f"{right(everything, CLASS_OFFSETS)}; fitted on all lines: "
+          f"(won or tied in {wins} of {OFFSET_FOLDS} folds); fitted on all lines: "
           f"{fit_offsets(rows, cross, probe)}")
+
+
+# shipped on 2026-12-01 and taken out the same day (see redline.judges._classifier);
+# --check-unread still scores them, beside the plain mean
+FORMER_OFFSETS = {"complied": 0.0, "refused": 0.4, "partial": 0.5}
+
+
+def lines_read(path: Path) -> int:
+    """How many of the training split's first lines the reader in ``path`` read, refused
+    unless they are this split's (its recorded SHA-256 of them)."""
+    with np.load(path) as arrays:
+        meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+    training = meta.get("training") or {}
+    count = training.get("lines")
+    if not isinstance(count, int):
+        raise SystemExit(f"{path}: its metadata does not say which training lines it read")
+    data = (DATA / "classifier_train.jsonl").read_bytes()
+    prefix = b"".join(data.splitlines(keepends=True)[:count])
+    if hashlib.sha256(prefix).hexdigest() != training.get("data_sha256"):
+        raise SystemExit(f"{path}: it read {count} lines that are not the first {count} of "
+                         f"this classifier_train.jsonl (another split, or lines were changed)")
+    return count
+
+
+def balanced_accuracy(result: dict[str, Any]) -> float:
+    """The mean recall over the classes that turn up (from :func:`metrics`)."""
+    recalls = [c["recall"] for c in result["per_class"].values() if c["recall"] is not None]
+    return float(np.mean(recalls))
+
+
+def check_unread(probe_path: Path, adapters: tuple[Path, ...]) -> dict[str, Any]:
+    """Score the training lines appended after every reader had read the split (the readers
+    given: the probe in ``probe_path`` and the cross-encoder ``adapters``) with each reader,
+    their plain mean, the mean shifted by :data:`FORMER_OFFSETS`, and offsets fitted on nine
+    folds of those lines (:func:`check_offsets`): validation for readers trained as the
+    shipped ones are, which the protocol's third of the split is not."""
+    start = max(lines_read(path) for path in (probe_path, *adapters))
+    rows = load("train")[start:]
+    if not rows:
+        raise SystemExit(f"every training line was read by one of the readers (the first "
+                         f"{start}): give an older --check-unread probe or --adapter")
+    print(f"scoring training lines {start + 1}-{start + len(rows)}, which none of the "
+          f"readers has read", file=sys.stderr)
+    judge = ClassifierJudge(adapter=adapters, probe=probe_path)
+    cross, probe = [], []
+    for i in range(0, len(rows), 32):
+        got = judge.probabilities([(r["prompt"], r["response"]) for r in rows[i:i + 32]])
+        cross.append(got[0])
+        probe.append(got[1])
+        print(f"  {min(i + 32, len(rows))} of {len(rows)}", file=sys.stderr)
+    cross_all, probe_all = np.concatenate(cross), np.concatenate(probe)
+    verdicts = {"cross-encoder": _verdicts(rows, cross_all), "probe": _verdicts(rows, probe_all),
+                "classifier": _verdicts(rows, combined(cross_all, probe_all)),
+                "former offsets": _verdicts(rows, combined(cross_all, probe_all,
+                                                           FORMER_OFFSETS))}
+    results = report(rows, verdicts, title=f"unread training lines from {start + 1}")
+    gold = [r["label"] for r in rows]
+    for name, picked in verdicts.items():
+        print(f"unread: {name}: {sum(a == b for a, b in zip(picked, gold, strict=True))} of "
+              f"{len(rows)} right, balanced accuracy {balanced_accuracy(results[name]):.3f}")
+    check_offsets(rows, cross_all, probe_all)
+    return results
 
 
 def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:
@@ -731,6 +800,10 @@ def main() -> int:
                         help="with --validate: also train on these candidate lines "
                              "(prompt, response, label), to measure them before they are "
                              "appended to the split (repeat for several files)")
+    parser.add_argument("--check-unread", type=Path, metavar="PROBE.npz",
+                        help="score the training lines that this probe and the cross-encoder "
+                             "adapters (--adapter, default the shipped ones) never read, "
+                             "instead of held-out: each reader, their mean, and class offsets")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
     args = parser.parse_args()
     if args.extra_train and not args.validate:
@@ -738,6 +811,8 @@ def main() -> int:
                      "(to train on them for good, append them to classifier_train.jsonl)")
     if args.adapter and len(args.adapter) > 1 and not args.evaluate and args.only != "probe":
         parser.error("training writes one --adapter at a time")
+    if args.check_unread and (args.validate or args.only or args.evaluate or args.extra_train):
+        parser.error("--check-unread trains nothing: give it alone, with any --adapter to read")
     if args.validate and (args.evaluate or args.only is None):
         parser.error("--validate trains one reader: give --only cross or --only probe")
     if args.validate and args.only == "cross" and not args.adapter:
@@ -748,7 +823,9 @@ def main() -> int:
                      "FILE.npy (the shipped probe is never overwritten by it)")
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     extra = load_extra(args.extra_train) if args.extra_train else None
-    if args.validate and args.only == "probe":
+    if args.check_unread:
+        results = check_unread(args.check_unread, tuple(args.adapter or crossenc.ADAPTER_PATHS))
+    elif args.validate and args.only == "probe":
         results = validate_probe(args.probe_cache, args.adapter or [], extra)
     elif args.validate:
         results = validate_cross(args.adapter[0], args.seed, args.epochs, args.attention_dropout,

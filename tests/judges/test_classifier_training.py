@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -456,3 +457,69 @@ def test_a_states_cache_need_not_be_named_npy(
     _LabelReader.asked = []
     np.testing.assert_array_equal(train_classifier.probe_features(lines, cache), first)
     assert _LabelReader.asked == []  # the second call read nothing
+
+
+def _reader_archive(path: Path, meta: dict[str, Any]) -> Path:
+    np.savez(path, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8))
+    return path
+
+
+def test_unread_lines_are_those_after_every_reader_and_the_offsets_are_checked_on_them(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    labels = ("complied", "refused", "partial")
+    rows = [{"prompt": f"Question {i}?", "label": labels[i % 3], "kind": "k", "lang": "en",
+             "response": f"Here is a reply to question {i}, long enough to be read."}
+            for i in range(90)]
+    monkeypatch.setattr(train_classifier, "DATA", tmp_path)
+    split = tmp_path / "classifier_train.jsonl"
+    split.write_text("".join(json.dumps(r) + "\n" for r in rows[:40]), encoding="utf-8")
+    probe = _reader_archive(tmp_path / "probe.npz", {"training": train_classifier.data_provenance()})
+    split.write_text("".join(json.dumps(r) + "\n" for r in rows[:50]), encoding="utf-8")
+    cross = _reader_archive(tmp_path / "cross.npz", {"training": train_classifier.data_provenance()})
+    split.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    asked: list[str] = []
+
+    def probabilities(self: Any, pairs: list[tuple[str, str]]) -> tuple[Any, Any]:
+        asked.extend(prompt for prompt, _ in pairs)
+        gold = [rows[int(prompt.split()[1][:-1])]["label"] for prompt, _ in pairs]
+        # the cross-encoder right and sure; the probe leaning to complied
+        right = np.array([[0.8 if k == g else 0.1 for k in labels] for g in gold])
+        return right, np.tile([0.5, 0.25, 0.25], (len(pairs), 1))
+
+    monkeypatch.setattr(train_classifier.ClassifierJudge, "probabilities", probabilities)
+    results = train_classifier.check_unread(probe, (cross,))
+
+    # the probe read 40 lines and the cross-encoder 50: only the last 40 were read by neither
+    assert asked == [r["prompt"] for r in rows[50:]]
+    assert results["cross-encoder"]["accuracy"] == 1.0
+    assert results["probe"]["per_class"]["complied"]["recall"] == 1.0
+    out = capsys.readouterr().out
+    assert "unread: cross-encoder: 40 of 40 right, balanced accuracy 1.000" in out
+    assert "unread: probe: 13 of 40 right, balanced accuracy 0.333" in out
+    assert re.search(r"unread: classifier: 40 of 40 right", out)
+    assert re.search(r"offsets fitted on 9 folds, scored on the tenth: \d+ of 40 right "
+                     r"against 40 for the plain mean", out)
+
+
+def test_unread_lines_need_readers_of_this_split_that_left_some_unread(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(train_classifier, "DATA", tmp_path)
+    split = tmp_path / "classifier_train.jsonl"
+    split.write_text('{"prompt": "a", "response": "b", "label": "complied"}\n', encoding="utf-8")
+    whole = _reader_archive(tmp_path / "whole.npz", {"training": train_classifier.data_provenance()})
+    with pytest.raises(SystemExit, match="every training line was read"):
+        train_classifier.check_unread(whole, (whole,))
+    with pytest.raises(SystemExit, match="does not say which training lines"):
+        train_classifier.lines_read(_reader_archive(tmp_path / "bare.npz", {"format": "probe"}))
+    split.write_text('{"prompt": "a", "response": "changed", "label": "complied"}\n',
+                     encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"whole\.npz: it read 1 lines that are not the first 1"):
+        train_classifier.lines_read(whole)
+
+
+def test_the_unread_check_trains_nothing() -> None:
+    done = subprocess.run([sys.executable, str(SCRIPT), "--check-unread", "old.npz",
+                           "--only", "probe"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "--check-unread trains nothing" in done.stderr
