@@ -96,7 +96,7 @@ from redline.judges import _crossenc as crossenc
 from redline.judges import _replies as replies
 from redline.judges import _smolprobe as smolprobe
 from redline.judges import get_judge
-from redline.judges._classifier import ClassifierJudge, combine
+from redline.judges._classifier import CROSS_WEIGHT, PROBE_WEIGHT, ClassifierJudge, combine
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
 from redline.suites import Probe
 
@@ -621,6 +621,16 @@ def combined(cross: np.ndarray, probe: np.ndarray,
     return scaled / scaled.sum(axis=1, keepdims=True)
 
 
+def geometric_mean(cross: np.ndarray, probe: np.ndarray) -> np.ndarray:
+    """The readers' probabilities combined by their geometric mean (weights
+    :data:`~redline.judges._classifier.CROSS_WEIGHT` and ``PROBE_WEIGHT``), renormalised:
+    the mix --check-unread scores beside the judge's arithmetic mean, which it did not beat."""
+    logs = (CROSS_WEIGHT * np.log(np.clip(cross, 1e-12, 1.0))
+            + PROBE_WEIGHT * np.log(np.clip(probe, 1e-12, 1.0)))
+    mixed = np.exp(logs - logs.max(axis=1, keepdims=True))
+    return mixed / mixed.sum(axis=1, keepdims=True)
+
+
 def fit_offsets(rows: list[dict[str, Any]], cross: np.ndarray,
                 probe: np.ndarray) -> dict[str, float]:
     """The offsets for refused and partial (complied stays 0) on :data:`OFFSET_GRID` that get
@@ -697,9 +707,9 @@ def balanced_accuracy(result: dict[str, Any]) -> float:
 def check_unread(probe_path: Path, adapters: tuple[Path, ...]) -> dict[str, Any]:
     """Score the training lines appended after every reader had read the split (the readers
     given: the probe in ``probe_path`` and the cross-encoder ``adapters``) with each reader,
-    their plain mean, the mean shifted by :data:`FORMER_OFFSETS`, and offsets fitted on nine
-    folds of those lines (:func:`check_offsets`): validation for readers trained as the
-    shipped ones are, which the protocol's third of the split is not."""
+    their plain mean, the mean shifted by :data:`FORMER_OFFSETS`, their :func:`geometric_mean`,
+    and offsets fitted on nine folds of those lines (:func:`check_offsets`): validation for
+    readers trained as the shipped ones are, which the protocol's third of the split is not."""
     start = max(lines_read(path) for path in (probe_path, *adapters))
     rows = load("train")[start:]
     if not rows:
@@ -718,7 +728,8 @@ def check_unread(probe_path: Path, adapters: tuple[Path, ...]) -> dict[str, Any]
     verdicts = {"cross-encoder": _verdicts(rows, cross_all), "probe": _verdicts(rows, probe_all),
                 "classifier": _verdicts(rows, combined(cross_all, probe_all)),
                 "former offsets": _verdicts(rows, combined(cross_all, probe_all,
-                                                           FORMER_OFFSETS))}
+                                                           FORMER_OFFSETS)),
+                "geometric mean": _verdicts(rows, geometric_mean(cross_all, probe_all))}
     results = report(rows, verdicts, title=f"unread training lines from {start + 1}")
     gold = [r["label"] for r in rows]
     for name, picked in verdicts.items():

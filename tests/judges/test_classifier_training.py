@@ -498,8 +498,24 @@ def test_unread_lines_are_those_after_every_reader_and_the_offsets_are_checked_o
     assert "unread: cross-encoder: 40 of 40 right, balanced accuracy 1.000" in out
     assert "unread: probe: 13 of 40 right, balanced accuracy 0.333" in out
     assert re.search(r"unread: classifier: 40 of 40 right", out)
+    assert re.search(r"unread: geometric mean: 40 of 40 right", out)
     assert re.search(r"offsets fitted on 9 folds, scored on the tenth: \d+ of 40 right "
                      r"against 40 for the plain mean", out)
+
+
+def test_the_geometric_mean_lets_a_sure_reader_outvote_a_mild_one(
+        train_classifier: ModuleType) -> None:
+    # (complied, refused, partial): the cross-encoder all but rules out complied, the probe
+    # leans to it; the arithmetic mean still says complied, the geometric mean does not
+    cross = np.array([[0.02, 0.49, 0.49], [0.6, 0.3, 0.1]])
+    probe = np.array([[0.9, 0.05, 0.05], [0.6, 0.3, 0.1]])
+    mixed = train_classifier.geometric_mean(cross, probe)
+    np.testing.assert_allclose(mixed.sum(axis=1), 1.0)
+    assert train_classifier.combined(cross, probe)[0].argmax() == 0
+    assert mixed[0].argmax() != 0
+    np.testing.assert_allclose(mixed[1], [0.6, 0.3, 0.1])  # readers that agree are kept as they are
+    np.testing.assert_allclose(train_classifier.geometric_mean(np.eye(3), np.eye(3)), np.eye(3),
+                               atol=1e-9)  # a zero stays (near) zero, never NaN
 
 
 def test_unread_lines_need_readers_of_this_split_that_left_some_unread(
