@@ -109,9 +109,11 @@ def encode_pairs(tokenizer: Any, prompts: Sequence[str], responses: Sequence[str
     or the "Sure, here is" up front, the "but here is the general idea" or the
     closing offer of an alternative at the end.
     """
-    prompt_ids = tokenizer(list(prompts), add_special_tokens=False)["input_ids"]
+    # verbose=False: the tokenizer would warn that a long text overflows the model, which
+    # it never does here, as it is cut below before the model sees it
+    prompt_ids = tokenizer(list(prompts), add_special_tokens=False, verbose=False)["input_ids"]
     reply_ids = tokenizer([replies.normalise(r) for r in responses],
-                          add_special_tokens=False)["input_ids"]
+                          add_special_tokens=False, verbose=False)["input_ids"]
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
     inputs: dict[str, list[list[int]]] = {"input_ids": [], "token_type_ids": []}
     for asked, answered in zip(prompt_ids, reply_ids, strict=True):
