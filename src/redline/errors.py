@@ -33,6 +33,9 @@ RedlineError
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class RedlineError(Exception):
     """Base of every error redline raises on purpose."""
@@ -122,6 +125,13 @@ class TargetError(RedlineError):
         self.retry_after = retry_after
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` for the choice closest to a mistyped ``word``, or ``""``
+    when none is close: the start of the hint an unknown-name error gives."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
 __all__ = [
     "AuthError",
     "ConfigError",
@@ -136,4 +146,5 @@ __all__ = [
     "StoreError",
     "SuiteError",
     "TargetError",
+    "did_you_mean",
 ]

@@ -88,6 +88,25 @@ def test_user_errors_are_clear(tmp_path: Path) -> None:
     assert code == 2 and "--target" in err
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (("--target", "mokc:mixed"), "unknown provider 'mokc'; did you mean 'mock'?"),
+    (("--target", "mock:mixd"), "unknown mock 'mixd'"),
+    (("--target", "local:smollm2", "--param", "temprature=0"), "unknown param(s) temprature"),
+    (("--target", "mock:mixed", "--attack", "bas64"), "unknown attack 'bas64'; did you mean 'base64'?"),
+    (("--target", "mock:mixed", "--judge", "refsual"), "unknown judge 'refsual'; did you mean 'refusal'?"),
+    (("--target", "mock:mixed", "--attack", "pair", "--attacker", "opneai:gpt"),
+     "unknown provider 'opneai'; did you mean 'openai'?"),
+])
+def test_a_mistyped_run_says_what_was_meant_and_stores_no_run(
+        db_url: str, args: tuple[str, ...], message: str) -> None:
+    code, out, err = invoke("run", "--suite", "smoke", *args)
+    assert code == 2 and message in err, (out, err)
+    _, out, _ = invoke("runs", "list", "--json")
+    assert json.loads(out) == []  # no run left behind that never started
+    code, _, err = invoke("run", "--suite", "harmfull", "--target", "mock:mixed")
+    assert code == 2 and "did you mean 'harmful'?" in err
+
+
 def test_targets_and_suites_list_json() -> None:
     _, out, _ = invoke("targets", "list", "--json")
     names = {r["provider"] for r in json.loads(out)}

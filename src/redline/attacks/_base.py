@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
-from redline.errors import ConfigError
+from redline.errors import ConfigError, did_you_mean
 from redline.suites import Probe
 
 
@@ -53,7 +53,8 @@ def get_attack(name: str) -> Attack:
         return compose(name)
     if name not in _ATTACKS:
         raise ConfigError(
-            f"unknown attack '{name}'; registered attacks: {', '.join(sorted(_ATTACKS))}")
+            f"unknown attack '{name}'; {did_you_mean(name, _ATTACKS)}"
+            f"registered attacks: {', '.join(sorted(_ATTACKS))}")
     return _ATTACKS[name]()
 
 

@@ -84,10 +84,12 @@ def create_run(store: Store, rp: RunPlan, settings: EngineSettings) -> str:
         raise RunError("--max-samples must be at least 1")
     if rp.budget < 1:
         raise RunError("--budget must be at least 1")
+    # fail before storing anything: a mistyped name must not leave a run that never started
+    _check_targets(rp)
     _check_attacks(rp)
     header = rp.suite.header
     judge = rp.judge or header.judge
-    get_judge(judge, JudgeOptions(target=rp.judge_target))  # fail before storing anything
+    get_judge(judge, JudgeOptions(target=rp.judge_target))
     digest, n_probes = store.save_suite(rp.suite)
     return store.create_run(
         target_label=rp.spec.label, target_digest=rp.spec.digest,
@@ -110,6 +112,14 @@ def _dump(spec: TargetSpec | None) -> dict[str, Any] | None:
 
 def _load(data: dict[str, Any] | None) -> TargetSpec | None:
     return TargetSpec.model_validate(data) if data else None
+
+
+def _check_targets(rp: RunPlan) -> None:
+    """Every model the run will ask is one a provider can build: a known provider, with
+    params it accepts (building one opens no connection and loads no weights)."""
+    for spec in (rp.spec, rp.judge_target, rp.attacker, rp.translator):
+        if spec is not None:
+            build_target(spec)
 
 
 def _check_attacks(rp: RunPlan) -> None:

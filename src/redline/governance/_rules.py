@@ -16,13 +16,12 @@ is itself imported: the governance package builds on the policy package).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redline.errors import PolicyError
+from redline.errors import PolicyError, did_you_mean
 
 ADMIN = "admin"
 #: Release acts a policy grants to roles; the other acts follow from signoffs, veto, waivers.
@@ -171,10 +170,6 @@ def _allowed(loc: Loc) -> list[str]:
             else Governance
     return list(model.model_fields)
 
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
 
 
 def _cross_check(gov: Governance, gates: Mapping[str, str]) -> Iterator[Problem]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, select
 
-from redline.errors import AuthError, ConfigError, IllegalTransition, NotFoundError
+from redline.errors import AuthError, ConfigError, IllegalTransition, NotFoundError, did_you_mean
 from redline.governance import _events as ev
 from redline.governance._auth import (
     Principal,
@@ -27,7 +27,7 @@ from redline.governance._auth import (
 from redline.governance._clock import new_id, stamp
 from redline.governance._models import PolicyRow, UserRow
 from redline.governance._records import Act, act, one, rows
-from redline.governance._rules import ADMIN, did_you_mean
+from redline.governance._rules import ADMIN
 
 if TYPE_CHECKING:
     from redline.store import Store

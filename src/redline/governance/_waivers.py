@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from redline.errors import ConfigError, PermissionDenied
+from redline.errors import ConfigError, PermissionDenied, did_you_mean
 from redline.governance import _clock
 from redline.governance import _events as ev
 from redline.governance._auth import Principal, roles_text
@@ -20,7 +20,6 @@ from redline.governance._guards import raise_refusal
 from redline.governance._models import PolicyRow, WaiverRow
 from redline.governance._records import act, one
 from redline.governance._releases import require_text, touch
-from redline.governance._rules import did_you_mean
 from redline.governance._state import load_view
 from redline.governance._users import current
 from redline.governance._views import ReleaseView

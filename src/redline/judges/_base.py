@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from redline.errors import ConfigError
+from redline.errors import ConfigError, did_you_mean
 from redline.suites import Probe
 from redline.targets import Message
 
@@ -106,7 +106,8 @@ def get_judge(name: str, options: JudgeOptions | None = None) -> Judge:
     """The judge registered as ``name``; ``kind:arg`` passes ``arg`` to the judge ``kind``."""
     kind, sep, arg = name.partition(":")
     if kind not in _JUDGES:
-        raise ConfigError(f"unknown judge '{kind}'; registered judges: {', '.join(sorted(_JUDGES))}")
+        raise ConfigError(f"unknown judge '{kind}'; {did_you_mean(kind, _JUDGES)}"
+                          f"registered judges: {', '.join(sorted(_JUDGES))}")
     options = options or JudgeOptions()
     if sep:
         options = JudgeOptions(target=options.target, arg=arg)

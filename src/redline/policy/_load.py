@@ -15,7 +15,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from redline._yamlpos import YamlDoc, load_yaml
-from redline.errors import PolicyError
+from redline.errors import PolicyError, did_you_mean
 from redline.policy._schema import (
     GATE_KINDS,
     ArenaGate,
@@ -27,7 +27,6 @@ from redline.policy._schema import (
     Risk,
     RiskCategory,
     SuiteRequirement,
-    did_you_mean,
 )
 from redline.policy._validate import Loc, Problem, cross_check
 

@@ -9,11 +9,11 @@ what each part looks like.
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from redline.errors import did_you_mean
 from redline.stats import Correction, RuleMethod
 
 METRICS = ("attack_success_rate", "leakage_rate", "overrefusal_rate", "accuracy",
@@ -26,10 +26,6 @@ Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_
 Confidence = Annotated[float, Field(gt=0.5, lt=1.0)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
 
 
 class _Strict(BaseModel):

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from redline.errors import SuiteError
+from redline.errors import SuiteError, did_you_mean
 from redline.policy._schema import (
     ArenaGate,
     NonInferiorGate,
     NoRegressionGate,
     Policy,
     RateGate,
-    did_you_mean,
 )
 from redline.policy._suites import judge_mismatch, metric_applies, suite_facts
 

@@ -24,7 +24,7 @@ import orjson
 from pydantic import ValidationError
 
 from redline._yamlpos import load_yaml
-from redline.errors import SuiteError
+from redline.errors import SuiteError, did_you_mean
 from redline.suites._model import Probe, Suite, SuiteHeader, SuiteSource
 
 _DATA = "redline.suites.data"
@@ -57,7 +57,8 @@ def load_suite(name_or_path: str) -> Suite:
         return _load_yaml(Path(f"<builtin>/{name_or_path}.yaml"), res.read_text("utf-8"))
     raise SuiteError(
         f"no suite file or built-in suite named '{name_or_path}'; "
-        f"built-in suites: {', '.join(builtin_names())}"
+        f"{did_you_mean(name_or_path, builtin_names())}built-in suites: "
+        f"{', '.join(builtin_names())}"
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, TypeVar
 
-from redline.errors import ConfigError
+from redline.errors import ConfigError, did_you_mean
 
 if TYPE_CHECKING:
     from redline.targets._base import Target
@@ -55,8 +55,9 @@ def provider_class(name: str) -> type[Target]:
     if name not in _REGISTRY:
         module = _provider_modules().get(name)
         if module is None:
-            known = ", ".join(sorted(_provider_modules()))
-            raise ConfigError(f"unknown provider '{name}'; registered providers: {known}")
+            known = sorted(_provider_modules())
+            raise ConfigError(f"unknown provider '{name}'; {did_you_mean(name, known)}"
+                              f"registered providers: {', '.join(known)}")
         importlib.import_module(module)
     if name not in _REGISTRY:
         raise ConfigError(f"module for provider '{name}' did not register it with @target")

@@ -83,7 +83,7 @@ def list_runs(request: Request, user: User, limit: Limit = 100,
 def start_run(request: Request, user: User, body: StartRun) -> dict[str, Any]:
     from redline.engine import EngineSettings, RunPlan, create_run
     from redline.suites import builtin_names, load_suite
-    from redline.targets import build_target, resolve_target
+    from redline.targets import resolve_target
 
     require_runner(user)
     if body.suite not in builtin_names():
@@ -91,7 +91,6 @@ def start_run(request: Request, user: User, body: StartRun) -> dict[str, Any]:
                           f"({', '.join(builtin_names())}); run suite files with `redline run`")
     spec = resolve_target(body.target, system_prompt=body.system_prompt,
                           params=body.params or None, concurrency=body.concurrency)
-    build_target(spec)  # unknown providers and bad params are the caller's mistake: 422 now
     plan = RunPlan(suite=load_suite(body.suite), spec=spec, attacks=tuple(body.attacks),
                    samples_per_probe=body.samples_per_probe, max_samples=body.max_samples,
                    judge=body.judge, labels={"started_by": user.name, "via": "api"})
