@@ -90,7 +90,7 @@ def test_user_errors_are_clear(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--target", "mokc:mixed"), "unknown provider 'mokc'; did you mean 'mock'?"),
-    (("--target", "mock:mixd"), "unknown mock 'mixd'"),
+    (("--target", "mock:mixd"), "unknown mock 'mixd'; did you mean 'mixed'?"),
     (("--target", "local:smollm2", "--param", "temprature=0"), "unknown param(s) temprature"),
     (("--target", "mock:mixed", "--attack", "bas64"), "unknown attack 'bas64'; did you mean 'base64'?"),
     (("--target", "mock:mixed", "--judge", "refsual"), "unknown judge 'refsual'; did you mean 'refusal'?"),

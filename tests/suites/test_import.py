@@ -261,7 +261,8 @@ def test_bad_files_give_precise_errors(tmp_path: Path, kind: str, text: str,
 
 def test_wrong_kind_file_name_extension_and_name(tmp_path: Path) -> None:
     path = write(tmp_path / "harmful_behaviors.csv", ADVBENCH)
-    assert "unknown dataset kind 'advbnch'; known kinds: advbench, donotanswer" in error_of(
+    assert "unknown dataset kind 'advbnch'; did you mean 'advbench'? known kinds: advbench, " \
+        "donotanswer" in error_of(
         "advbnch", path)
     xs = error_of("xstest", path)
     assert "field 'prompt': missing column" in xs and "looks like AdvBench" in xs

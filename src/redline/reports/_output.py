@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redline.errors import ConfigError
+from redline.errors import ConfigError, did_you_mean
 from redline.reports._compare import Comparison, compare_targets
 from redline.reports._diff import ReleaseNotes, release_notes
 from redline.reports._pdf import html_to_pdf
@@ -56,7 +56,7 @@ def render_text(report: ReleaseNotes | Comparison | SystemCard, fmt: str) -> str
     if fmt == "md":
         return notes_markdown(report) if isinstance(report, ReleaseNotes) else \
             compare_markdown(report) if isinstance(report, Comparison) else card_markdown(report)
-    raise ConfigError(f"unknown format '{fmt}'; one of: {', '.join(FORMATS)}")
+    raise ConfigError(f"unknown format '{fmt}'; {did_you_mean(fmt, FORMATS)}one of: {', '.join(FORMATS)}")
 
 
 def export(report: ReleaseNotes | Comparison | SystemCard, fmt: str, output: Path) -> str:

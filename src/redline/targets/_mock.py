@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from redline._yamlpos import load_yaml
-from redline.errors import ConfigError, TargetError
+from redline.errors import ConfigError, TargetError, did_you_mean
 from redline.targets._base import Completion, Message, Target
 from redline.targets._registry import target
 from redline.targets._spec import TargetSpec
@@ -64,7 +64,8 @@ class MockTarget(Target):
         super().__init__(spec)
         if spec.model not in _BEHAVIOURS:
             raise ConfigError(
-                f"unknown mock '{spec.model}'; choose one of: {', '.join(sorted(_BEHAVIOURS))}")
+                f"unknown mock '{spec.model}'; {did_you_mean(spec.model, _BEHAVIOURS)}"
+                f"choose one of: {', '.join(sorted(_BEHAVIOURS))}")
         self.latency_s = _param(spec, "latency_ms", 0) / 1000
         self.refuse_rate = _param(spec, "refuse_rate", 0.5)
         self.fault = str(spec.params["fault"]) if "fault" in spec.params else None

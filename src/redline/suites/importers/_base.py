@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
-from redline.errors import SuiteError
+from redline.errors import SuiteError, did_you_mean
 from redline.suites._model import Probe, Provenance
 
 
@@ -212,7 +212,7 @@ def importer(kind: str) -> Callable[[ImporterT], ImporterT]:
 def get_importer(kind: str, *, subset: str | None = None) -> Importer:
     """An importer by kind; an unknown kind is a :class:`SuiteError` listing the known ones."""
     if kind not in _IMPORTERS:
-        raise SuiteError(f"unknown dataset kind '{kind}'; known kinds: "
+        raise SuiteError(f"unknown dataset kind '{kind}'; {did_you_mean(kind, _IMPORTERS)}known kinds: "
                          f"{', '.join(sorted(_IMPORTERS))}")
     return _IMPORTERS[kind](subset=subset)
 
