@@ -112,6 +112,9 @@ def test_invalid_input_is_422_and_unknown_ids_404(client: TestClient, world: Wor
         ("post", "/api/v1/releases/fam@1/vetoes", {"reason": "   "}),
         ("post", "/api/v1/runs", {"suite": "/etc/passwd", "target": "mock:refuser"}),
         ("post", "/api/v1/runs", {"suite": "smoke", "target": "nocolon"}),
+        ("post", "/api/v1/runs", {"suite": "smoke", "target": "mokc:refuser"}),
+        ("post", "/api/v1/runs", {"suite": "smoke", "target": "mock:refuser",
+                                  "params": {"refuse_rate": "most"}}),
         ("post", "/api/v1/runs", {"suite": "smoke", "target": "mock:x",
                                   "base_url": "http://evil"}),
         ("post", "/api/v1/policies/validate", {"policy": "name: x\nversion: 1\ngates: 3\n"}),
@@ -121,10 +124,12 @@ def test_invalid_input_is_422_and_unknown_ids_404(client: TestClient, world: Wor
         ("get", f"/api/v1/runs/{world.run_id}/samples?limit=0", None),
         ("get", f"/api/v1/runs/{world.run_id}/metrics?metric=nope", None),
     ]
+    runs = client.get("/api/v1/runs", headers=h).json()
     for method, path, body in bad:
         r = client.request(method.upper(), path, headers=h, json=body)
         assert r.status_code == 422, (path, body, r.status_code, r.text)
         assert r.json()["detail"]
+    assert client.get("/api/v1/runs", headers=h).json() == runs  # none was stored
 
 
 def test_a_policy_is_validated_with_line_and_field(client: TestClient, world: World) -> None:
