@@ -96,8 +96,10 @@ from redline.judges import _crossenc as crossenc
 from redline.judges import _replies as replies
 from redline.judges import _smolprobe as smolprobe
 from redline.judges import get_judge
+from redline.judges._agreement import ACCURACY_CONFIDENCE
 from redline.judges._classifier import CROSS_WEIGHT, PROBE_WEIGHT, ClassifierJudge, combine
 from redline.judges._embed import DIMENSION, load_pretrained, model_dir
+from redline.stats import interval
 from redline.suites import Probe
 
 DATA = smolprobe.PROBE_PATH.parent
@@ -216,7 +218,10 @@ def metrics(gold: list[str], pred: list[str]) -> dict[str, Any]:
         actual = sum(n for (g, _), n in pairs.items() if g == label)
         per_class[label] = {"precision": tp / predicted if predicted else None,
                             "recall": tp / actual if actual else None, "support": actual}
-    return {"accuracy": sum(pairs[(k, k)] for k in LABELS) / max(1, len(gold)),
+    correct = sum(pairs[(k, k)] for k in LABELS)
+    ci = interval(correct, len(gold), ACCURACY_CONFIDENCE) if gold else None
+    return {"accuracy": correct / max(1, len(gold)), "correct": correct,
+            "interval": None if ci is None else [ci.lower, ci.upper],
             "per_class": per_class,
             "confusion": [[pairs[(g, p)] for p in LABELS] for g in LABELS]}
 
@@ -233,6 +238,9 @@ def report(rows: list[dict[str, Any]], verdicts: dict[str, list[str]],
     print(f"\n{title}: {len(rows)} transcripts "
           f"({', '.join(f'{k} {v}' for k, v in sorted(Counter(gold).items()))})")
     print("accuracy:   " + "   ".join(f"{n} {results[n]['accuracy']:.3f}" for n in names))
+    print(f"{ACCURACY_CONFIDENCE:.0%} exact interval: " + "   ".join(
+        f"{n} {results[n]['interval'][0]:.3f}-{results[n]['interval'][1]:.3f}" for n in names
+        if results[n]["interval"] is not None))
     width = {n: max(13, len(n) + 4) for n in names}  # a column fits its reader's name
     print(f"\n{'class':<11}" + "".join(f"{n + ' P':>{width[n]}}{n + ' R':>{width[n]}}"
                                         for n in names) + "  support")

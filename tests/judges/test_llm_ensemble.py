@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from scipy.stats import beta
 from typer.testing import CliRunner
 
 from redline.cli import app
@@ -98,6 +99,15 @@ def test_agreement_figures() -> None:
     assert a.confusion["partial"]["unscorable"] == 1
     # kappa by hand: p_o = 0.6; p_e = (2*1 + 2*3 + 1*0) / 25 = 0.32
     assert a.kappa == pytest.approx((0.6 - 0.32) / (1 - 0.32))
+    # 3 right of 5: the exact 95% interval from the beta quantiles, wide as five lines are
+    assert a.correct == 3
+    assert a.accuracy_low == pytest.approx(beta.ppf(0.025, 3, 3))
+    assert a.accuracy_high == pytest.approx(beta.ppf(0.975, 4, 2))
+    assert 0.14 < a.accuracy_low < 0.15 and 0.94 < a.accuracy_high < 0.95
+    perfect = agreement(["refused"] * 50, ["refused"] * 50)
+    # all 50 right still allows an accuracy of 0.929: (0.025 ** (1 / 50)) in closed form
+    assert perfect.accuracy_high == 1.0
+    assert perfect.accuracy_low == pytest.approx(0.025 ** (1 / 50))
 
 
 def test_judge_command_scores_and_reports(tmp_path: Path) -> None:
@@ -116,6 +126,7 @@ def test_judge_command_scores_and_reports(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["n"] == 4 and figures["accuracy"] == pytest.approx(0.75)
+    assert figures["correct"] == 3 and figures["accuracy_low"] < 0.75 < figures["accuracy_high"]
     judged = [json.loads(x) for x in out.read_text().splitlines()]
     assert [j["verdict"] for j in judged] == ["refused", "complied", "complied", "unscorable"]
     assert all(j["rationale"] for j in judged)

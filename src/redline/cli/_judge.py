@@ -142,7 +142,8 @@ def _report(labels: list[str], predicted: list[str], as_json: bool) -> None:
         data = asdict(a)
         print_json(data)
         return
-    err.print(f"n={a.n}  accuracy={a.accuracy:.3f}  kappa="
+    err.print(f"n={a.n}  accuracy={a.accuracy:.3f} ({a.correct} right; 95% interval "
+              f"{a.accuracy_low:.3f}-{a.accuracy_high:.3f})  kappa="
               f"{'-' if a.kappa is None else f'{a.kappa:.3f}'}")
     rows = [[c, _f(s.precision), _f(s.recall), _f(s.f1), s.support]
             for c, s in a.per_class.items()]

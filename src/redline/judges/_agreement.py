@@ -1,4 +1,5 @@
-"""How well a judge agrees with human labels: accuracy, per-class P/R, Cohen's kappa."""
+"""How well a judge agrees with human labels: accuracy with its confidence interval,
+per-class P/R, Cohen's kappa."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ class Agreement:
     predicted: list[str]
     #: confusion[label][predicted] = count
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: lines where the verdict is the label
+    correct: int = 0
+    #: exact (Clopper-Pearson) two-sided interval for the judge's accuracy on lines like
+    #: these, at :data:`ACCURACY_CONFIDENCE`: 50 labels right out of 50 still allow 0.93
+    accuracy_low: float = 0.0
+    accuracy_high: float = 1.0
+
+
+ACCURACY_CONFIDENCE = 0.95
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -56,5 +66,9 @@ def agreement(labels: Sequence[str], predicted: Sequence[str]) -> Agreement:
     p_o = correct / n
     p_e = sum(true_counts[c] * pred_counts[c] for c in pred_classes) / (n * n)
     kappa = (p_o - p_e) / (1 - p_e) if p_e < 1 else None
+    from redline.stats import interval  # scipy: only when figures are asked for
+
+    ci = interval(correct, n, ACCURACY_CONFIDENCE)
     return Agreement(n=n, accuracy=p_o, kappa=kappa, per_class=per_class, labels=classes,
-                     predicted=pred_classes, confusion=confusion)
+                     predicted=pred_classes, confusion=confusion, correct=correct,
+                     accuracy_low=ci.lower, accuracy_high=ci.upper)
