@@ -32,6 +32,9 @@ def test_report_errors_exit_with_usage_or_not_found(world: World) -> None:
     assert r.exit_code == 3
     r = runner.invoke(app, ["report", "compare", "mock:mixed"])
     assert r.exit_code == 2
+    r = runner.invoke(app, ["report", "compare", "mock:mixd", "mock:mixed"])
+    assert r.exit_code == 3
+    assert "no completed run of target 'mock:mixd'; did you mean 'mock:mixed'?" in r.stderr
 
 
 def test_report_diff_and_compare(world: World) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from redline.errors import ConfigError, NotFoundError
+from redline.errors import ConfigError, NotFoundError, did_you_mean
 from redline.policy._units import Fact
 from redline.reports._metrics import run_facts
 from redline.store import RunInfo, Store
@@ -72,12 +72,13 @@ def run_side(store: Store, run_id: str) -> Side:
 
 def target_side(store: Store, target: str) -> Side:
     """The newest completed (or early-stopped) run of each suite for this target."""
-    runs = [r for r in store.list_runs() if r.status in {"completed", "stopped"}
-            and (r.target == target or r.target_digest == target
-                 or (len(target) >= 12 and r.target_digest.startswith(target)))]
+    done = [r for r in store.list_runs() if r.status in {"completed", "stopped"}]
+    runs = [r for r in done if r.target == target or r.target_digest == target
+            or (len(target) >= 12 and r.target_digest.startswith(target))]
     if not runs:
-        raise NotFoundError(f"no completed run of target '{target}' (give a target label or "
-                            "digest as shown by `redline runs list`)")
+        hint = did_you_mean(target, {r.target for r in done})
+        raise NotFoundError(f"no completed run of target '{target}'; {hint}give a target label "
+                            "or digest as shown by `redline runs list`")
     digests = sorted({r.target_digest for r in runs})
     if len(digests) > 1:
         raise ConfigError(f"target '{target}' names {len(digests)} configurations (digests "
