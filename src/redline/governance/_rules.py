@@ -171,7 +171,6 @@ def _allowed(loc: Loc) -> list[str]:
     return list(model.model_fields)
 
 
-
 def _cross_check(gov: Governance, gates: Mapping[str, str]) -> Iterator[Problem]:
     declared = gov.declared()
     for act in ACTS:

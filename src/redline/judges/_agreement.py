@@ -44,6 +44,8 @@ def _ratio(a: int, b: int) -> float | None:
 
 
 def agreement(labels: Sequence[str], predicted: Sequence[str]) -> Agreement:
+    from redline.stats import interval  # scipy, imported only when figures are asked for
+
     if len(labels) != len(predicted):
         raise ValueError("labels and predictions differ in length")
     if not labels:
@@ -66,8 +68,6 @@ def agreement(labels: Sequence[str], predicted: Sequence[str]) -> Agreement:
     p_o = correct / n
     p_e = sum(true_counts[c] * pred_counts[c] for c in pred_classes) / (n * n)
     kappa = (p_o - p_e) / (1 - p_e) if p_e < 1 else None
-    from redline.stats import interval  # scipy: only when figures are asked for
-
     ci = interval(correct, n, ACCURACY_CONFIDENCE)
     return Agreement(n=n, accuracy=p_o, kappa=kappa, per_class=per_class, labels=classes,
                      predicted=pred_classes, confusion=confusion, correct=correct,

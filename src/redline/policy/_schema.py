@@ -27,7 +27,6 @@ Confidence = Annotated[float, Field(gt=0.5, lt=1.0)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
