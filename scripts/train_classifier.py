@@ -13,6 +13,12 @@
     .venv/bin/python scripts/train_classifier.py --check-unread /tmp/older_probe.npz
                                   # readers trained as the shipped ones, on the lines appended
                                   # after them (7-9 minutes for 598 lines)
+    .venv/bin/python scripts/train_classifier.py --validate-warm-start /tmp/older_probe.npz \
+        --adapter /tmp/w0.npz --adapter /tmp/w1.npz --adapter /tmp/w2.npz
+                                  # would continuing the seeds on the lines they never read
+                                  # help? (trained on half of them, scored on the other half)
+    .venv/bin/python scripts/train_classifier.py --only cross --warm-start
+                                  # continue them on all of those lines, for good
     .venv/bin/python scripts/check_candidates.py new.jsonl --kept ok.jsonl
                                   # candidate lines that repeat or near-copy held-out set aside
     .venv/bin/python scripts/train_classifier.py --only probe --validate \
@@ -338,14 +344,37 @@ def set_attention_dropout(model: Any, p: float) -> None:
                 module.dropout_prob = p
 
 
+def load_adapter(path: Path, wrapped: dict[str, LoRALinear],
+                 linear_head: torch.nn.Linear) -> dict[str, Any]:
+    """Copy a shipped adapter's updates and head into the trainable ``wrapped`` projections
+    and ``linear_head`` (a warm start); returns the adapter's metadata."""
+    arrays, meta = crossenc.read_archive(path, "adapter", crossenc.ADAPTER_FORMAT, "inputs",
+                                         crossenc.INPUT_LAYOUT)
+    shape = (meta.get("rank"), meta.get("scale"), tuple(meta.get("targets", ())))
+    if shape != (crossenc.RANK, crossenc.SCALE, crossenc.TARGETS):
+        raise SystemExit(f"{path}: an adapter of rank {shape[0]}, scale {shape[1]} on "
+                         f"{list(shape[2])}; training here uses rank {crossenc.RANK}, scale "
+                         f"{crossenc.SCALE} on {list(crossenc.TARGETS)}")
+    with torch.no_grad():
+        for name, module in wrapped.items():
+            for part in ("a", "b"):
+                getattr(module, part).copy_(torch.from_numpy(
+                    arrays[f"{name}.{part}"].astype(np.float32)))
+        linear_head.weight.copy_(torch.from_numpy(arrays["head.weight"].astype(np.float32)))
+        linear_head.bias.copy_(torch.from_numpy(arrays["head.bias"].astype(np.float32)))
+    return meta
+
+
 def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
                 lr: float = 5e-4, attention_dropout: float = ATTENTION_DROPOUT,
                 rows: list[dict[str, Any]] | None = None,
-                precision: str = "auto") -> dict[str, Any]:
+                precision: str = "auto", init: Path | None = None) -> dict[str, Any]:
     """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head.
 
     ``rows`` (default: every trainable line of the training split) lets a validation run
-    train on a prefix of the split; ``precision`` is one of :data:`PRECISIONS`."""
+    train on a prefix of the split; ``precision`` is one of :data:`PRECISIONS`; ``init``
+    starts from that adapter's updates and head instead of fresh ones (a warm start, see
+    :func:`warm_start`), and its training metadata is kept under ``warm_start``."""
     bf16 = use_bfloat16(precision)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -356,6 +385,7 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
     wrapped = attach_lora(model)
     head = torch.nn.Sequential(torch.nn.Dropout(0.1),
                                torch.nn.Linear(DIMENSION, len(crossenc.LABELS)))
+    started_from = None if init is None else load_adapter(init, wrapped, head[1])
     params = [p for m in wrapped.values() for p in (m.a, m.b)] + list(head.parameters())
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     steps = epochs * -(-len(rows) // batch)
@@ -399,40 +429,11 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             "training": {**data_provenance(), "examples": len(rows), "epochs": epochs,
                          "batch": batch, "lr": lr, "precision": "bfloat16 autocast" if bf16 else "float32",
                          "seed": seed, "attention_dropout": attention_dropout}}
+    if started_from is not None:
+        meta["training"]["warm_start"] = {"from": init.name if init else None,
+                                          "training": started_from.get("training")}
     write_archive(out, arrays, meta)
     return meta
-
-
-def trainable_extra(extra: list[dict[str, Any]]) -> list[int]:
-    """Indices of the candidate lines the models learn from, said on stderr."""
-    added = [i for i, r in enumerate(extra) if trainable(r)]
-    print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
-          "left out by the unscorable rule)", file=sys.stderr)
-    return added
-
-
-def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
-                   extra: list[dict[str, Any]] | None = None,
-                   precision: str = "auto") -> dict[str, Any]:
-    """Train a cross-encoder recipe on the validation protocol's training lines (and any
-    ``extra`` candidate lines, see :func:`load_extra`), score it on the validation lines
-    (the unscorable rule first, as the judge does) and print the figures. The class
-    probabilities are kept beside the adapter (``.val.npy``), so recipes, seeds and data
-    can be compared and averaged afterwards without retraining."""
-    lines = load("train")
-    rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
-    added = [extra[i] for i in trainable_extra(extra)] if extra else []
-    train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
-                rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added,
-                precision=precision)
-    probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
-                                                     [r["response"] for r in rows])
-    np.save(out.with_suffix(".val.npy"), probs)
-    verdicts = _verdicts(rows, probs)
-    right = sum(v == r["label"] for v, r in zip(verdicts, rows, strict=True))
-    print(f"\nvalidation (seed {seed}, attention dropout {attention_dropout}): "
-          f"{right} of {len(rows)} right ({right / len(rows):.3f})")
-    return report(rows, {"cross-encoder": verdicts}, title="validation lines")
 
 
 PROBE_C = 0.01  # validation's choice among 0.003-0.03 (layers 16+20: 0.829, 0.833, 0.831 alone)
@@ -746,6 +747,126 @@ def check_unread(probe_path: Path, adapters: tuple[Path, ...]) -> dict[str, Any]
     return results
 
 
+# A warm start continues each shipped seed on the training lines it has not read, instead of
+# retraining it on the whole split (79-83 minutes a seed on 2 cores), replaying lines it read
+# so the new ones do not pull it away from them. One recipe, fixed before it was measured:
+WARM_EPOCHS = 2
+WARM_LR = 2e-4  # the peak of the one-cycle schedule; a fresh adapter trains at 5e-4
+WARM_REPLAY = 2  # lines replayed from those the seed read, per new trainable line
+WARM_MARGIN = 4  # of the lines scored, more the warm start must get right to be adopted
+
+
+def unread_by(adapters: tuple[Path, ...]) -> tuple[int, list[dict[str, Any]]]:
+    """How many of the split's first lines every adapter read (they must agree), and the
+    split's lines; refused when they have read all of it."""
+    starts = {lines_read(path) for path in adapters}
+    if len(starts) != 1:
+        raise SystemExit(f"the adapters read different numbers of lines ({sorted(starts)}): "
+                         "a warm start continues seeds that read the same lines")
+    start, lines = starts.pop(), load("train")
+    if start >= len(lines):
+        raise SystemExit(f"the adapters have read all {start} training lines: there is nothing "
+                         "new to warm-start on (append lines to classifier_train.jsonl first)")
+    return start, lines
+
+
+def warm_rows(read: list[dict[str, Any]], new: list[dict[str, Any]],
+              seed: int) -> list[dict[str, Any]]:
+    """A warm start's training rows: the trainable ``new`` lines, and :data:`WARM_REPLAY`
+    times as many trainable lines of ``read`` (drawn without replacement with ``seed``)."""
+    fresh = [r for r in new if trainable(r)]
+    old = [r for r in read if trainable(r)]
+    picked = np.random.default_rng(seed).choice(
+        len(old), size=min(len(old), WARM_REPLAY * len(fresh)), replace=False)
+    return fresh + [old[i] for i in sorted(picked.tolist())]
+
+
+def warm_start(adapters: tuple[Path, ...], outs: tuple[Path, ...], every: int = 1,
+               precision: str = "auto") -> int:
+    """Continue each adapter (seed N being the N-th) on the lines after those they read, every
+    ``every``-th of them from the first (2 keeps the others for :func:`validate_warm_start`),
+    plus replayed lines (:func:`warm_rows`), and write it to the matching ``outs`` path (which
+    may be the adapter itself); returns how many lines they had read."""
+    start, lines = unread_by(adapters)
+    new = lines[start::every]
+    print(f"warm start: {len(new)} of the {len(lines) - start} lines after the first {start}, "
+          f"{WARM_REPLAY} replayed per new line", file=sys.stderr)
+    for seed, (adapter, out) in enumerate(zip(adapters, outs, strict=True)):
+        train_cross(out, seed, epochs=WARM_EPOCHS, lr=WARM_LR, precision=precision,
+                    rows=warm_rows(lines[:start], new, seed), init=adapter)
+    return start
+
+
+def validate_warm_start(probe_path: Path, outs: tuple[Path, ...],
+                        adapters: tuple[Path, ...] = crossenc.ADAPTER_PATHS,
+                        precision: str = "auto") -> dict[str, Any]:
+    """Would a warm start help? Warm-start the ``adapters`` into ``outs`` on half of the lines
+    they have not read (every other one from the first), then score the other half with the
+    judge both ways, mixed with the probe in ``probe_path`` (which must not have read them),
+    and print whether the warm start clears :data:`WARM_MARGIN`."""
+    start, lines = unread_by(adapters)
+    if lines_read(probe_path) > start:
+        raise SystemExit(f"{probe_path}: the probe read past line {start}, into the lines "
+                         f"scored here; give one that read at most the first {start}")
+    if len(outs) != len(adapters):
+        raise SystemExit(f"give one --adapter to write per shipped seed ({len(adapters)}), "
+                         f"not {len(outs)}")
+    warm_start(adapters, outs, every=2, precision=precision)
+    rows = lines[start + 1::2]
+    prompts, responses = [r["prompt"] for r in rows], [r["response"] for r in rows]
+    print(f"scoring the {len(rows)} other lines, which no reader has read", file=sys.stderr)
+    shipped, probe = ClassifierJudge(adapter=adapters, probe=probe_path).probabilities(
+        list(zip(prompts, responses, strict=True)))
+    warm = crossenc.CrossEnsemble(outs).probabilities(prompts, responses)
+    results = report(rows, {
+        "cross-encoder": _verdicts(rows, shipped), "warm cross-encoder": _verdicts(rows, warm),
+        "probe": _verdicts(rows, probe), "classifier": _verdicts(rows, combined(shipped, probe)),
+        "warm classifier": _verdicts(rows, combined(warm, probe))},
+        title=f"every other line from {start + 2}")
+    before, after = results["classifier"], results["warm classifier"]
+    adopt = (after["correct"] >= before["correct"] + WARM_MARGIN
+             and balanced_accuracy(after) >= balanced_accuracy(before))
+    print(f"warm start: the judge got {after['correct']} of {len(rows)} right against "
+          f"{before['correct']} (balanced accuracy {balanced_accuracy(after):.3f} against "
+          f"{balanced_accuracy(before):.3f}); "
+          + ("adopt it (--only cross --warm-start)" if adopt else
+             f"keep the shipped adapters (adopting asks for {WARM_MARGIN} more right and a "
+             "balanced accuracy no lower)"))
+    return results
+
+
+def trainable_extra(extra: list[dict[str, Any]]) -> list[int]:
+    """Indices of the candidate lines the models learn from, said on stderr."""
+    added = [i for i, r in enumerate(extra) if trainable(r)]
+    print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
+          "left out by the unscorable rule)", file=sys.stderr)
+    return added
+
+
+def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
+                   extra: list[dict[str, Any]] | None = None,
+                   precision: str = "auto") -> dict[str, Any]:
+    """Train a cross-encoder recipe on the validation protocol's training lines (and any
+    ``extra`` candidate lines, see :func:`load_extra`), score it on the validation lines
+    (the unscorable rule first, as the judge does) and print the figures. The class
+    probabilities are kept beside the adapter (``.val.npy``), so recipes, seeds and data
+    can be compared and averaged afterwards without retraining."""
+    lines = load("train")
+    rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
+    added = [extra[i] for i in trainable_extra(extra)] if extra else []
+    train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
+                rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added,
+                precision=precision)
+    probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
+                                                     [r["response"] for r in rows])
+    np.save(out.with_suffix(".val.npy"), probs)
+    verdicts = _verdicts(rows, probs)
+    right = sum(v == r["label"] for v, r in zip(verdicts, rows, strict=True))
+    print(f"\nvalidation (seed {seed}, attention dropout {attention_dropout}): "
+          f"{right} of {len(rows)} right ({right / len(rows):.3f})")
+    return report(rows, {"cross-encoder": verdicts}, title="validation lines")
+
+
 def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:
     results = {}
     classifier = ClassifierJudge(adapter=adapters)
@@ -773,7 +894,10 @@ def train_and_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     """Train what the arguments ask for (nothing with ``--evaluate``), then score the
     held-out splits."""
     if not args.evaluate:
-        if args.only in (None, "cross"):
+        if args.warm_start:
+            warm_start(crossenc.ADAPTER_PATHS, tuple(args.adapter or crossenc.ADAPTER_PATHS),
+                       precision=args.precision)
+        elif args.only in (None, "cross"):
             if args.adapter:
                 train_cross(args.adapter[0], args.seed, epochs=args.epochs,
                             attention_dropout=args.attention_dropout, precision=args.precision)
@@ -823,12 +947,33 @@ def main() -> int:
                              "adapters (--adapter, default the shipped ones) never read, "
                              "instead of held-out: each reader, their mean, the former class "
                              "offsets, offsets refitted on 9 folds, and the geometric mean")
+    parser.add_argument("--warm-start", action="store_true",
+                        help="with --only cross: continue the shipped adapters on the training "
+                             "lines they have not read (plus lines they read, replayed) and "
+                             "write them over the shipped ones, or to --adapter PATH, one per "
+                             "seed; then score held-out")
+    parser.add_argument("--validate-warm-start", type=Path, metavar="PROBE.npz",
+                        help="would --warm-start help? Warm-start into the --adapter paths (one "
+                             "per shipped seed) on every other unread line, score the others "
+                             "with this probe (which must not have read them), not held-out")
     parser.add_argument("--json", type=Path, help="also write the held-out figures here")
     args = parser.parse_args()
     if args.extra_train and not args.validate:
         parser.error("--extra-train measures candidate lines on validation: give --validate "
                      "(to train on them for good, append them to classifier_train.jsonl)")
-    if args.adapter and len(args.adapter) > 1 and not args.evaluate and args.only != "probe":
+    if args.warm_start and (args.only != "cross" or args.validate or args.evaluate):
+        parser.error("--warm-start continues the cross-encoder seeds: give it with --only cross "
+                     "(--validate-warm-start measures it first)")
+    seeds = len(crossenc.ADAPTER_PATHS)
+    if (args.validate_warm_start or (args.warm_start and args.adapter)) and \
+            len(args.adapter or ()) != seeds:
+        parser.error(f"a warm start writes one --adapter per shipped seed: give {seeds}")
+    if args.validate_warm_start and (args.validate or args.only or args.evaluate
+                                     or args.check_unread or args.extra_train):
+        parser.error("--validate-warm-start trains and scores on its own: give it with the "
+                     f"{seeds} --adapter paths to write only")
+    if args.adapter and len(args.adapter) > 1 and not args.evaluate and args.only != "probe" \
+            and not (args.warm_start or args.validate_warm_start):
         parser.error("training writes one --adapter at a time")
     if args.check_unread and (args.validate or args.only or args.evaluate or args.extra_train):
         parser.error("--check-unread trains nothing: give it alone, with any --adapter to read")
@@ -842,7 +987,10 @@ def main() -> int:
                      "FILE.npy (the shipped probe is never overwritten by it)")
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     extra = load_extra(args.extra_train) if args.extra_train else None
-    if args.check_unread:
+    if args.validate_warm_start:
+        results = validate_warm_start(args.validate_warm_start, tuple(args.adapter),
+                                      precision=args.precision)
+    elif args.check_unread:
         results = check_unread(args.check_unread, tuple(args.adapter or crossenc.ADAPTER_PATHS))
     elif args.validate and args.only == "probe":
         results = validate_probe(args.probe_cache, args.adapter or [], extra)
