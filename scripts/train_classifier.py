@@ -436,6 +436,38 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
     return meta
 
 
+def trainable_extra(extra: list[dict[str, Any]]) -> list[int]:
+    """Indices of the candidate lines the models learn from, said on stderr."""
+    added = [i for i, r in enumerate(extra) if trainable(r)]
+    print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
+          "left out by the unscorable rule)", file=sys.stderr)
+    return added
+
+
+def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
+                   extra: list[dict[str, Any]] | None = None,
+                   precision: str = "auto") -> dict[str, Any]:
+    """Train a cross-encoder recipe on the validation protocol's training lines (and any
+    ``extra`` candidate lines, see :func:`load_extra`), score it on the validation lines
+    (the unscorable rule first, as the judge does) and print the figures. The class
+    probabilities are kept beside the adapter (``.val.npy``), so recipes, seeds and data
+    can be compared and averaged afterwards without retraining."""
+    lines = load("train")
+    rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
+    added = [extra[i] for i in trainable_extra(extra)] if extra else []
+    train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
+                rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added,
+                precision=precision)
+    probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
+                                                     [r["response"] for r in rows])
+    np.save(out.with_suffix(".val.npy"), probs)
+    verdicts = _verdicts(rows, probs)
+    right = sum(v == r["label"] for v, r in zip(verdicts, rows, strict=True))
+    print(f"\nvalidation (seed {seed}, attention dropout {attention_dropout}): "
+          f"{right} of {len(rows)} right ({right / len(rows):.3f})")
+    return report(rows, {"cross-encoder": verdicts}, title="validation lines")
+
+
 PROBE_C = 0.01  # validation's choice among 0.003-0.03 (layers 16+20: 0.829, 0.833, 0.831 alone)
 
 
@@ -833,38 +865,6 @@ def validate_warm_start(probe_path: Path, outs: tuple[Path, ...],
              f"keep the shipped adapters (adopting asks for {WARM_MARGIN} more right and a "
              "balanced accuracy no lower)"))
     return results
-
-
-def trainable_extra(extra: list[dict[str, Any]]) -> list[int]:
-    """Indices of the candidate lines the models learn from, said on stderr."""
-    added = [i for i, r in enumerate(extra) if trainable(r)]
-    print(f"validation: {len(added)} extra training lines ({len(extra) - len(added)} "
-          "left out by the unscorable rule)", file=sys.stderr)
-    return added
-
-
-def validate_cross(out: Path, seed: int, epochs: int, attention_dropout: float,
-                   extra: list[dict[str, Any]] | None = None,
-                   precision: str = "auto") -> dict[str, Any]:
-    """Train a cross-encoder recipe on the validation protocol's training lines (and any
-    ``extra`` candidate lines, see :func:`load_extra`), score it on the validation lines
-    (the unscorable rule first, as the judge does) and print the figures. The class
-    probabilities are kept beside the adapter (``.val.npy``), so recipes, seeds and data
-    can be compared and averaged afterwards without retraining."""
-    lines = load("train")
-    rows = lines[VALIDATION_START:VALIDATION_START + VALIDATION_LINES]
-    added = [extra[i] for i in trainable_extra(extra)] if extra else []
-    train_cross(out, seed, epochs=epochs, attention_dropout=attention_dropout,
-                rows=[r for r in lines[:VALIDATION_START] if trainable(r)] + added,
-                precision=precision)
-    probs = crossenc.CrossEncoder(out).probabilities([r["prompt"] for r in rows],
-                                                     [r["response"] for r in rows])
-    np.save(out.with_suffix(".val.npy"), probs)
-    verdicts = _verdicts(rows, probs)
-    right = sum(v == r["label"] for v, r in zip(verdicts, rows, strict=True))
-    print(f"\nvalidation (seed {seed}, attention dropout {attention_dropout}): "
-          f"{right} of {len(rows)} right ({right / len(rows):.3f})")
-    return report(rows, {"cross-encoder": verdicts}, title="validation lines")
 
 
 def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:
