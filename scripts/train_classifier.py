@@ -429,8 +429,8 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             "training": {**data_provenance(), "examples": len(rows), "epochs": epochs,
                          "batch": batch, "lr": lr, "precision": "bfloat16 autocast" if bf16 else "float32",
                          "seed": seed, "attention_dropout": attention_dropout}}
-    if started_from is not None:
-        meta["training"]["warm_start"] = {"from": init.name if init else None,
+    if init is not None:
+        meta["training"]["warm_start"] = {"from": init.name,
                                           "training": started_from.get("training")}
     write_archive(out, arrays, meta)
     return meta
@@ -814,12 +814,14 @@ def warm_rows(read: list[dict[str, Any]], new: list[dict[str, Any]],
 
 
 def warm_start(adapters: tuple[Path, ...], outs: tuple[Path, ...], every: int = 1,
-               precision: str = "auto") -> int:
+               precision: str = "auto",
+               read: tuple[int, list[dict[str, Any]]] | None = None) -> int:
     """Continue each adapter (seed N being the N-th) on the lines after those they read, every
     ``every``-th of them from the first (2 keeps the others for :func:`validate_warm_start`),
     plus replayed lines (:func:`warm_rows`), and write it to the matching ``outs`` path (which
-    may be the adapter itself); returns how many lines they had read."""
-    start, lines = unread_by(adapters)
+    may be the adapter itself); returns how many lines they had read. ``read`` is
+    :func:`unread_by` of ``adapters`` when the caller already has it."""
+    start, lines = read or unread_by(adapters)
     new = lines[start::every]
     print(f"warm start: {len(new)} of the {len(lines) - start} lines after the first {start}, "
           f"{WARM_REPLAY} replayed per new line", file=sys.stderr)
@@ -843,7 +845,7 @@ def validate_warm_start(probe_path: Path, outs: tuple[Path, ...],
     if len(outs) != len(adapters):
         raise SystemExit(f"give one --adapter to write per shipped seed ({len(adapters)}), "
                          f"not {len(outs)}")
-    warm_start(adapters, outs, every=2, precision=precision)
+    warm_start(adapters, outs, every=2, precision=precision, read=(start, lines))
     rows = lines[start + 1::2]
     prompts, responses = [r["prompt"] for r in rows], [r["response"] for r in rows]
     print(f"scoring the {len(rows)} other lines, which no reader has read", file=sys.stderr)
