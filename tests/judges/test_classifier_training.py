@@ -497,6 +497,7 @@ def test_unread_lines_are_those_after_every_reader_and_the_offsets_are_checked_o
     out = capsys.readouterr().out
     assert "unread: cross-encoder: 40 of 40 right, balanced accuracy 1.000" in out
     assert "95% exact interval: cross-encoder 0.912-1.000" in out  # 0.025 ** (1 / 40)
+    assert "probe 0.325 (13 of 40)" in out  # the count beside the rounded figure
     assert results["cross-encoder"]["correct"] == 40
     assert "unread: probe: 13 of 40 right, balanced accuracy 0.333" in out
     assert re.search(r"unread: classifier: 40 of 40 right", out)
