@@ -591,18 +591,20 @@ def test_a_warm_start_refuses_an_adapter_of_another_shape(
     assert not (tmp_path / "b.npz").exists()
 
 
-def _crash_on_call(train_classifier: ModuleType, monkeypatch: pytest.MonkeyPatch,
-                   call: int) -> None:
+def _count_steps(train_classifier: ModuleType, monkeypatch: pytest.MonkeyPatch,
+                 crash_on: int | None = None) -> Counter[str]:
+    """Count training steps (one MiniLM encoding each); with ``crash_on``, stop at that one."""
     real = train_classifier.crossenc.encode_pairs
     calls = Counter[str]()
 
-    def crashing(*args: Any, **kwargs: Any) -> Any:
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        if calls["n"] == call:
+        if calls["n"] == crash_on:
             raise KeyboardInterrupt  # as a kill mid-step would stop it
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(train_classifier.crossenc, "encode_pairs", crashing)
+    monkeypatch.setattr(train_classifier.crossenc, "encode_pairs", counting)
+    return calls
 
 
 def test_a_killed_training_resumes_from_its_checkpoint_and_ends_where_it_would_have(
@@ -610,7 +612,7 @@ def test_a_killed_training_resumes_from_its_checkpoint_and_ends_where_it_would_h
     monkeypatch.setattr(train_classifier, "CHECKPOINT_EVERY", 3)
     rows = _tiny_rows() * 5  # 8 batches an epoch (fewer steps than 11 upset the one-cycle schedule)
 
-    def train(out: Path, seed: int = 0) -> dict[str, Any]:
+    def train(out: Path, seed: int = 0) -> Any:
         return train_classifier.train_cross(out, seed=seed, epochs=2, batch=2, rows=rows)
 
     whole = train(tmp_path / "whole.npz")
@@ -618,19 +620,12 @@ def test_a_killed_training_resumes_from_its_checkpoint_and_ends_where_it_would_h
 
     out = tmp_path / "killed.npz"
     with monkeypatch.context() as m:
-        _crash_on_call(train_classifier, m, call=13)  # epoch 2, step 5: saved after step 3
+        _count_steps(train_classifier, m, crash_on=13)  # epoch 2, step 5: saved after step 3
         with pytest.raises(KeyboardInterrupt):
             train(out)
     assert train_classifier.checkpoint_path(out).exists() and not out.exists()
 
-    real = train_classifier.crossenc.encode_pairs
-    steps = Counter[str]()
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        steps["n"] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(train_classifier.crossenc, "encode_pairs", counting)
+    steps = _count_steps(train_classifier, monkeypatch)
     resumed = train(out)
     assert steps["n"] == 5  # steps 4-8 of epoch 2, not the whole run again
     assert resumed["training"] == whole["training"]
@@ -650,7 +645,7 @@ def test_seeds_replace_the_adapters_only_when_all_are_trained_and_a_rerun_keeps_
     jobs = [(out, {"seed": seed, "epochs": 1, "batch": 2, "rows": _tiny_rows()})
             for seed, out in enumerate(outs)]
     with monkeypatch.context() as m:
-        _crash_on_call(train_classifier, m, call=4)  # seed 1's second step (2 steps a seed)
+        _count_steps(train_classifier, m, crash_on=4)  # seed 1's second step (2 steps a seed)
         with pytest.raises(KeyboardInterrupt):
             train_classifier.train_seeds(jobs)
     assert [out.read_bytes() for out in outs] == [b"the shipped adapter"] * 2
@@ -658,14 +653,7 @@ def test_seeds_replace_the_adapters_only_when_all_are_trained_and_a_rerun_keeps_
     assert staged[0].exists() and not staged[1].exists()
     assert train_classifier.checkpoint_path(staged[1]).exists()
 
-    real = train_classifier.crossenc.encode_pairs
-    steps = Counter[str]()
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        steps["n"] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(train_classifier.crossenc, "encode_pairs", counting)
+    steps = _count_steps(train_classifier, monkeypatch)
     train_classifier.train_seeds(jobs)
     assert steps["n"] == 1  # seed 0 kept, seed 1 resumed at its last step
     assert not any(path.exists() for path in staged)
@@ -680,7 +668,7 @@ def test_a_checkpoint_of_another_run_or_a_torn_one_is_refused_by_name(
     monkeypatch.setattr(train_classifier, "CHECKPOINT_EVERY", 1)
     out = tmp_path / "a.npz"
     with monkeypatch.context() as m:
-        _crash_on_call(train_classifier, m, call=2)
+        _count_steps(train_classifier, m, crash_on=2)
         with pytest.raises(KeyboardInterrupt):
             train_classifier.train_cross(out, seed=0, epochs=1, batch=2, rows=_tiny_rows())
     saved = train_classifier.checkpoint_path(out)
