@@ -251,7 +251,8 @@ def report(rows: list[dict[str, Any]], verdicts: dict[str, list[str]],
           f"({', '.join(f'{k} {v}' for k, v in sorted(Counter(gold).items()))})")
     # the count beside the rounded figure: 245 of 258 prints as 0.950 but is under 0.95
     print("accuracy:   " + "   ".join(
-        f"{n} {results[n]['accuracy']:.3f} ({results[n]['correct']} of {len(rows)})" for n in names))
+        f"{n} {results[n]['accuracy']:.3f} ({results[n]['correct']} of {len(rows)})"
+        for n in names))
     print(f"{ACCURACY_CONFIDENCE:.0%} exact interval: " + "   ".join(
         f"{n} {results[n]['interval'][0]:.3f}-{results[n]['interval'][1]:.3f}" for n in names
         if results[n]["interval"] is not None))
@@ -1001,8 +1002,8 @@ def evaluate(adapters: tuple[Path, ...]) -> dict[str, Any]:
                    for i, r in enumerate(rows)]
         verdicts = {"classifier": [j.verdict.value for j in judged],
                     "refusal": [j.verdict.value for j in lexical]}
+        gold = [r["label"] for r in rows]
         for reader, labels in alone.items():
-            gold = [r["label"] for r in rows]
             right = sum(a == b for a, b in zip(gold, labels, strict=True))
             print(f"{split}: {reader} alone: accuracy {right / len(gold):.3f} "
                   f"({right} of {len(gold)})")

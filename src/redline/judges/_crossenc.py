@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 # attention dropout (79-83 minutes each on 2 cores, where one epoch with it took 2,587 s on
 # 7,852 replies: four would take over three hours), then were warm-started on 2026-12-02 on
 # the 598 appended on 2026-11-30 with twice as many earlier lines replayed (2 epochs, float32,
-# 21-25 minutes a seed; `scripts/train_classifier.py --only cross --warm-start`). On validation, once mixed with the probe, the mean of two seeds beat
-# either seed by 9-11 of 1,458 lines and the mean of three beat the mean of two by 7 (1,245
-# against 1,238; the third seed alone 1,231). Each seed adds a MiniLM reading: 0.07-0.12 s
+# 22-25 minutes a seed; `scripts/train_classifier.py --only cross --warm-start`). On
+# validation, once mixed with the probe, the mean of two seeds beat either seed by 9-11 of
+# 1,458 lines and the mean of three beat the mean of two by 7 (1,245 against 1,238; the
+# third seed alone 1,231). Each seed adds a MiniLM reading: 0.07-0.12 s
 # per reply on 2 cores; with three, 0.505 s per reply for the judge against 0.371 s with one
 # (bench/classifier_judging.py, split B's first 64 replies).
 ADAPTER_PATHS = tuple(Path(__file__).with_name("data") / name
