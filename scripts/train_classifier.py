@@ -74,8 +74,8 @@ unscorable rule catches are left out: the models never see them):
 Each reader records the number of training lines it read and their SHA-256
 (``training`` in its metadata). The split only grows at its end, so a reader
 trained before lines were added still matches the lines it read; the tests
-check that, and that the probe, which refits in seconds from its cache, has
-read every line.
+check that, and that every line of the split has been read by at least one
+reader (lines no reader has taken wait in ``data/classifier-candidates/``).
 
 Then the judge and the lexical ``refusal`` judge are scored on the two held-out
 splits, which are never trained on: ``classifier_heldout.jsonl`` and
